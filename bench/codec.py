@@ -1,0 +1,133 @@
+#!/usr/bin/env python
+"""Benchmark the SoundStream codec: generator training step and encode/decode real-time factor.
+
+Config (PEER.md): SoundStream(codebook_size=1024, rq_num_quantizers=8, attn_window_size=128, attn_depth=2),
+generator step = forward + backward of the full generator loss (reconstruction, multi-scale spectral,
+adversarial + feature matching through the discriminators, commitment) on a batch of 2 x 1 s at 16 kHz;
+encode / decode of a 10 s clip in eval mode (real-time factor = seconds of compute per second of audio).
+
+Prints one JSON object: median wall and CPU (process) time over `--repeats` runs, every run's numbers,
+os.getloadavg() before and after, and peak RSS. With `--peer DIR` (a folder holding audiolm-pytorch 2.4.0
+installed with `pip install --no-deps --target DIR audiolm-pytorch==2.4.0 gateloop-transformer
+pytorch-warmup rotary-embedding-torch`), the reference is measured in the same process, interleaved
+with ours run by run, and speed-ups (peer / ours) are reported. Empty `fairseq`, `wandb` and
+`sentencepiece` stubs are created in a temporary folder for the reference's imports (never in our package).
+
+    OMP_NUM_THREADS=2 python bench/codec.py --repeats 3 [--peer /tmp/peer] [--out bench/codec.json]
+"""
+import argparse, json, os, platform, resource, statistics, sys, tempfile, time
+from pathlib import Path
+
+# other benchmark scripts in this folder (e.g. bench/transformers.py) must not shadow real packages
+sys.path[:] = [q for q in sys.path if Path(q or '.').resolve() != Path(__file__).resolve().parent]
+os.environ.setdefault('TQDM_DISABLE', '1')
+os.environ.setdefault('HF_HUB_OFFLINE', '1')
+import torch
+
+CONFIG = dict(codebook_size=1024, rq_num_quantizers=8, attn_window_size=128, attn_depth=2)
+
+
+def timed(fn):
+    "(wall s, cpu s) of one call"
+    w, c = time.perf_counter(), time.process_time()
+    fn()
+    return time.perf_counter() - w, time.process_time() - c
+
+
+def summary(runs, audio_s=None):
+    walls, cpus = [r[0] for r in runs], [r[1] for r in runs]
+    out = dict(wall_median_s=round(statistics.median(walls), 4), cpu_median_s=round(statistics.median(cpus), 4),
+               wall_s=[round(w, 4) for w in walls], cpu_s=[round(c, 4) for c in cpus])
+    if audio_s: out['rtf_wall'] = round(out['wall_median_s'] / audio_s, 5)
+    return out
+
+
+class Ours:
+    name = 'audiolm_nb'
+    def __init__(self):
+        from audiolm_nb.codec.soundstream import SoundStream
+        torch.manual_seed(0)
+        self.model = SoundStream(**CONFIG)
+    def step(self, wave):
+        self.model.train(); self.model.zero_grad(set_to_none=True)
+        loss, _, _ = self.model.generator_loss(wave)
+        loss.backward()
+    def encode(self, wave):
+        self.model.eval()
+        with torch.inference_mode(): return self.model(wave, return_codes_only=True)
+    def decode(self, codes):
+        self.model.eval()
+        with torch.inference_mode(): return self.model.decode_from_codebook_indices(codes)
+
+
+class Peer:
+    name = 'audiolm-pytorch 2.4.0'
+    def __init__(self, path):
+        stubs = Path(tempfile.mkdtemp(prefix='peer_stubs_'))
+        for m in ('fairseq', 'wandb', 'sentencepiece'):
+            (stubs / m).mkdir(); (stubs / m / '__init__.py').write_text('')
+        sys.path[:0] = [str(path), str(stubs)]
+        from audiolm_pytorch import SoundStream
+        torch.manual_seed(0)
+        self.model = SoundStream(**CONFIG)
+    def step(self, wave):
+        self.model.train(); self.model.zero_grad(set_to_none=True)
+        loss = self.model(wave)  # its default return: the total generator loss (all terms)
+        loss.backward()
+    def encode(self, wave):
+        self.model.eval()
+        with torch.inference_mode(): return self.model(wave, return_codes_only=True)
+    def decode(self, codes):
+        self.model.eval()
+        with torch.inference_mode(): return self.model.decode_from_codebook_indices(codes)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument('--repeats', type=int, default=3)
+    p.add_argument('--threads', type=int, default=int(os.environ.get('OMP_NUM_THREADS', 2)))
+    p.add_argument('--peer', type=Path, default=None, help='folder with audiolm-pytorch 2.4.0 (see above)')
+    p.add_argument('--skip-step', action='store_true', help='only encode/decode')
+    p.add_argument('--out', type=Path, default=None, help='also write the JSON here')
+    a = p.parse_args()
+    if a.repeats < 3: p.error('--repeats must be >= 3 (medians of at least three runs)')
+    torch.set_num_threads(a.threads)
+    load_before = os.getloadavg()
+    impls = [Ours()] + ([Peer(a.peer)] if a.peer else [])
+    g = torch.Generator().manual_seed(0)
+    batch = torch.randn(2, 16000, generator=g) * 0.1
+    clip = torch.randn(1, 160000, generator=g) * 0.1
+    results = {i.name: {} for i in impls}
+    if not a.skip_step:
+        for i in impls: i.step(batch)  # warm-up (first step also runs k-means codebook initialisation)
+        runs = {i.name: [] for i in impls}
+        for _ in range(a.repeats):  # interleaved, so both see the same load
+            for i in impls: runs[i.name].append(timed(lambda: i.step(batch)))
+        for i in impls: results[i.name]['generator_step'] = summary(runs[i.name])
+    codes = {i.name: i.encode(clip) for i in impls}  # warm-up
+    for i in impls: i.decode(codes[i.name])
+    enc = {i.name: [] for i in impls}; dec = {i.name: [] for i in impls}
+    for _ in range(a.repeats):
+        for i in impls:
+            enc[i.name].append(timed(lambda: i.encode(clip)))
+            dec[i.name].append(timed(lambda: i.decode(codes[i.name])))
+    for i in impls:
+        results[i.name]['encode_10s'] = summary(enc[i.name], 10.)
+        results[i.name]['decode_10s'] = summary(dec[i.name], 10.)
+    out = dict(benchmark='codec', config=CONFIG, batch='2 x 16000 samples @ 16 kHz', clip='10 s @ 16 kHz',
+               repeats=a.repeats, threads=a.threads, torch=torch.__version__, python=platform.python_version(),
+               cpu_count=os.cpu_count(), loadavg_before=[round(x, 2) for x in load_before],
+               loadavg_after=[round(x, 2) for x in os.getloadavg()],
+               peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1), results=results)
+    if a.peer:
+        ours, peer = results[Ours.name], results[Peer.name]
+        out['speedup_peer_over_ours'] = {k: dict(wall=round(peer[k]['wall_median_s'] / ours[k]['wall_median_s'], 2),
+                                                 cpu=round(peer[k]['cpu_median_s'] / ours[k]['cpu_median_s'], 2))
+                                         for k in ours}
+    s = json.dumps(out, indent=1)
+    print(s)
+    if a.out: a.out.write_text(s + '\n')
+
+
+if __name__ == '__main__':
+    main()
