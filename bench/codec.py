@@ -42,7 +42,17 @@ def summary(runs, audio_s=None):
     return out
 
 
-class Ours:
+class Codec:
+    "Encode / decode in eval mode: the same calls for both implementations (they share the interface)"
+    def encode(self, wave):
+        self.model.eval()
+        with torch.inference_mode(): return self.model(wave, return_codes_only=True)
+    def decode(self, codes):
+        self.model.eval()
+        with torch.inference_mode(): return self.model.decode_from_codebook_indices(codes)
+
+
+class Ours(Codec):
     name = 'audiolm_nb'
     def __init__(self):
         from audiolm_nb.codec.soundstream import SoundStream
@@ -52,15 +62,9 @@ class Ours:
         self.model.train(); self.model.zero_grad(set_to_none=True)
         loss, _, _ = self.model.generator_loss(wave)
         loss.backward()
-    def encode(self, wave):
-        self.model.eval()
-        with torch.inference_mode(): return self.model(wave, return_codes_only=True)
-    def decode(self, codes):
-        self.model.eval()
-        with torch.inference_mode(): return self.model.decode_from_codebook_indices(codes)
 
 
-class Peer:
+class Peer(Codec):
     name = 'audiolm-pytorch 2.4.0'
     def __init__(self, path):
         stubs = Path(tempfile.mkdtemp(prefix='peer_stubs_'))
@@ -74,12 +78,6 @@ class Peer:
         self.model.train(); self.model.zero_grad(set_to_none=True)
         loss = self.model(wave)  # its default return: the total generator loss (all terms)
         loss.backward()
-    def encode(self, wave):
-        self.model.eval()
-        with torch.inference_mode(): return self.model(wave, return_codes_only=True)
-    def decode(self, codes):
-        self.model.eval()
-        with torch.inference_mode(): return self.model.decode_from_codebook_indices(codes)
 
 
 def main():
