@@ -23,7 +23,7 @@ PESQ-WB >= 1.5 after 20 minutes on an idle 2-core machine) was met.
 On a machine busy with other work use `--threads 1`: with 2 threads on an oversubscribed 2-core machine a
 step took ~10x longer (the threads wait on each other), measured.
 """
-import argparse, json, os, platform, sys, tempfile, time, warnings
+import argparse, inspect, json, os, platform, sys, tempfile, time, warnings
 from pathlib import Path
 
 os.environ.setdefault('TQDM_DISABLE', '1')
@@ -41,14 +41,14 @@ def parse_args(argv=None):
     a('--budget', choices=['wall', 'cpu'], default='wall',
       help="'wall': wall-clock minutes; 'cpu': this process's CPU minutes (threads summed)")
     a('--threads', type=int, default=None, help='torch threads (default: OMP_NUM_THREADS or all cores)')
-    # training settings: the defaults are the ones this benchmark recommends (see the report)
-    a('--lr', type=float, default=1e-3)
-    a('--warmup-steps', type=int, default=50)
-    a('--max-grad-norm', type=float, default=1.)
-    a('--adversarial-start-step', type=int, default=5000,
+    # training settings: left unset, SoundStreamTrainer's own defaults are used (the point: out of the box)
+    a('--lr', type=float, default=None)
+    a('--warmup-steps', type=int, default=None)
+    a('--max-grad-norm', type=float, default=None)
+    a('--adversarial-start-step', type=int, default=None,
       help='generator starts using adversarial + feature losses here (discriminator starts warmup-steps before)')
     a('--discr-lr', type=float, default=None)
-    a('--apply-grad-penalty-every', type=int, default=4)
+    a('--apply-grad-penalty-every', type=int, default=None)
     a('--recon-loss-weight', type=float, default=None, help='wave L1 weight (default: the codec default, 1)')
     a('--multi-spectral-recon-loss-weight', type=float, default=None, help='multi-scale mel weight (codec default 1)')
     a('--model-config', default=None, help='JSON object of SoundStream arguments overriding the issue-5 config')
@@ -103,13 +103,17 @@ def main(argv=None):
     before = None if args.skip_before else evaluate_codec(model, eval_files, max_seconds=args.eval_seconds)
     log(f'untrained: {before} ({time.perf_counter() - t:.0f} s)')
 
+    given = dict(lr=args.lr, warmup_steps=args.warmup_steps, max_grad_norm=args.max_grad_norm,
+                 discr_max_grad_norm=args.max_grad_norm, discr_lr=args.discr_lr,
+                 adversarial_start_step=args.adversarial_start_step, apply_grad_penalty_every=args.apply_grad_penalty_every)
     trainer = SoundStreamTrainer(
         model, folder=folder, batch_size=args.batch_size, data_max_length_seconds=args.seconds,
-        num_train_steps=10_000_000, lr=args.lr, warmup_steps=args.warmup_steps, max_grad_norm=args.max_grad_norm,
-        discr_max_grad_norm=args.max_grad_norm, discr_lr=args.discr_lr, adversarial_start_step=args.adversarial_start_step,
-        apply_grad_penalty_every=args.apply_grad_penalty_every, valid_frac=0., use_ema=False, progress=False,
+        num_train_steps=10_000_000, valid_frac=0., use_ema=False, progress=False,
         print_every=None, save_results_every=0, save_model_every=0, seed=args.seed,
-        results_folder=args.results_folder or tmp/'results', force_clear_prev_results=True)
+        results_folder=args.results_folder or tmp/'results', force_clear_prev_results=True,
+        **{k: v for k, v in given.items() if v is not None})
+    defaults = {k: p.default for k, p in inspect.signature(SoundStreamTrainer.__init__).parameters.items()}
+    settings = {k: defaults.get(k) if v is None else v for k, v in given.items()}
 
     load_before = os.getloadavg()
     budget_s = args.minutes * 60
@@ -133,9 +137,7 @@ def main(argv=None):
     rnd = lambda d: d and {k: round(v, 4) if isinstance(v, float) else v for k, v in d.items()}
     out = dict(
         benchmark='soundstream_quality', model=cfg,
-        settings=dict(lr=args.lr, warmup_steps=args.warmup_steps, max_grad_norm=args.max_grad_norm,
-                      adversarial_start_step=args.adversarial_start_step, discr_lr=args.discr_lr,
-                      apply_grad_penalty_every=args.apply_grad_penalty_every, batch_size=args.batch_size,
+        settings=dict(**settings, trainer_defaults=[k for k, v in given.items() if v is None], batch_size=args.batch_size,
                       data_max_length_seconds=args.seconds, seed=args.seed, budget=args.budget, threads=threads),
         data=dict(corpus='asterisk (build_speech_corpus)', n_train=len(train_files), n_eval=len(eval_files),
                   eval_max_seconds=args.eval_seconds),
