@@ -21,6 +21,8 @@ cached generation ran at 2.9 tok/s with 2 threads and 26 tok/s with 1. Compare r
 report the load average.
 
 `--autocast bf16` measures the bfloat16 variants (training under torch.autocast, generation with bf16 weights).
+`--gen-precision int8|bf16` samples from `model.for_cpu_generation(...)` in the generation cases (int8: dynamic
+quantization of the Linear layers), leaving the training cases in float32.
 `--peer` also runs the reference, audiolm-pytorch 2.4.0, through bench/peer.py with its own venv
 (`--peer-python`, default `.peer/bin/python`, see PEER.md) right after our cases, with the same threads and
 repeats, and adds `peer` and `ratios` (peer wall / our wall for steps, our tok/s / peer tok/s) to the JSON.
@@ -39,13 +41,13 @@ GEN_PRIME, GEN_TOKENS = 16, 256
 
 class Ours:
     "One method per case: returns (callable running the measured work once, work count, optional short warm-up)"
-    def __init__(self, autocast: str | None = None):
+    def __init__(self, autocast: str | None = None, gen_precision: str | None = None):
         import torch, contextlib
         from audiolm_nb.transformer.semantic import SemanticTransformer
         from audiolm_nb.transformer.coarse import CoarseTransformer
         from audiolm_nb.transformer.fine import FineTransformer
         self.torch, self.S, self.C, self.F = torch, SemanticTransformer, CoarseTransformer, FineTransformer
-        self.autocast = autocast
+        self.autocast, self.gen_precision = autocast, gen_precision
         self.ctx = (lambda: torch.autocast('cpu', dtype=torch.bfloat16)) if autocast == 'bf16' else contextlib.nullcontext
 
     def _step(self, model, *inputs):
@@ -75,6 +77,7 @@ class Ours:
         m = self.S(num_semantic_tokens=SEM, dim=DIM, depth=DEPTH).eval()
         with t.no_grad(): m.to_logits.bias[m.eos_id] = -1e9       # never stop early: time exactly GEN_TOKENS tokens
         if self.autocast == 'bf16': m = m.to(t.bfloat16)            # generation: bfloat16 weights
+        if self.gen_precision: m = m.for_cpu_generation(self.gen_precision)  # int8 / bf16 copy for sampling
         prime = t.randint(0, SEM, (1, GEN_PRIME))
         def run(n=GEN_TOKENS):
             out = m.generate(max_length=GEN_PRIME + n, prime_ids=prime, use_kv_cache=use_kv_cache)
@@ -88,11 +91,12 @@ class Ours:
 IMPLS = {'ours': Ours}
 
 
-def run_case(name: str, impl: str, repeats: int, threads: int, autocast: str | None = None) -> dict:
+def run_case(name: str, impl: str, repeats: int, threads: int, autocast: str | None = None,
+             gen_precision: str | None = None) -> dict:
     import torch
     torch.set_num_threads(threads)
     torch.manual_seed(0)
-    fn, work, warm = getattr(IMPLS[impl](autocast), name)()
+    fn, work, warm = getattr(IMPLS[impl](autocast, gen_precision), name)()
     load_before = os.getloadavg()
     (warm or fn)()                                                  # warm-up (a short one for generation)
     walls, cpus = [], []
@@ -100,7 +104,7 @@ def run_case(name: str, impl: str, repeats: int, threads: int, autocast: str | N
         w, c = time.perf_counter(), time.process_time()
         fn()
         walls.append(time.perf_counter() - w); cpus.append(time.process_time() - c)
-    res = dict(case=name, impl=impl, autocast=autocast, threads=threads, repeats=repeats,
+    res = dict(case=name, impl=impl, autocast=autocast, gen_precision=gen_precision, threads=threads, repeats=repeats,
                median_wall_s=statistics.median(walls), median_cpu_s=statistics.median(cpus),
                min_wall_s=min(walls), walls_s=[round(x, 4) for x in walls],
                loadavg_before=load_before, loadavg_after=os.getloadavg(),
@@ -121,15 +125,18 @@ def main():
     p.add_argument('--peer', action='store_true', help='also time audiolm-pytorch 2.4.0 via bench/peer.py')
     p.add_argument('--peer-python', default=os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), '.peer', 'bin', 'python'))
     p.add_argument('--autocast', choices=['bf16'], help='train under torch.autocast(bfloat16); generate with bfloat16 weights')
+    p.add_argument('--gen-precision', choices=['int8', 'bf16'],
+                   help='generation cases sample from model.for_cpu_generation(PRECISION) (training cases unchanged)')
     a = p.parse_args()
     if a.case:
-        print(json.dumps(run_case(a.case, a.impl, a.repeats, a.threads, a.autocast))); return
+        print(json.dumps(run_case(a.case, a.impl, a.repeats, a.threads, a.autocast, a.gen_precision))); return
     results = []
     env = dict(os.environ, OMP_NUM_THREADS=str(a.threads), TQDM_DISABLE='1', HF_HUB_OFFLINE='1')
     for name in a.cases:
         reps = a.gen_uncached_repeats if name == 'gen_uncached' else a.repeats
         out = subprocess.run([sys.executable, __file__, '--case', name, '--impl', a.impl, '--repeats', str(reps),
-                              '--threads', str(a.threads)] + (['--autocast', a.autocast] if a.autocast else []),
+                              '--threads', str(a.threads)] + (['--autocast', a.autocast] if a.autocast else [])
+                             + (['--gen-precision', a.gen_precision] if a.gen_precision else []),
                              capture_output=True, text=True, env=env)
         if out.returncode: sys.exit(f'case {name} failed:\n{out.stderr}')
         results.append(json.loads(out.stdout.strip().splitlines()[-1]))
@@ -153,7 +160,7 @@ def main():
                 ratios[case + '_cpu_speedup'] = pt[case]['cpu_s'] / by[case]['median_cpu_s']
         for ours, theirs in (('gen_cached', 'semantic_generate_cached'), ('gen_uncached', 'semantic_generate_uncached')):
             if ours in by and theirs in pt: ratios[ours + '_tokens_per_s_ratio'] = by[ours]['tokens_per_s'] / pt[theirs]['tokens_per_s']
-    report = dict(impl=a.impl, autocast=a.autocast, cpu_count=os.cpu_count(), results=results, summary=summary,
+    report = dict(impl=a.impl, autocast=a.autocast, gen_precision=a.gen_precision, cpu_count=os.cpu_count(), results=results, summary=summary,
                   python=sys.version.split()[0])
     if a.peer: report.update(peer=peer, ratios=ratios)
     import torch; report['torch'] = torch.__version__
