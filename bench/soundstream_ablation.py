@@ -13,6 +13,7 @@ Settings come from environment variables, so runs can be launched side by side w
   CFG='{"quantize_dropout": false}'   more SoundStream arguments (JSON)
   NOQ=1                         diagnostic: bypass the quantizer (the decoder sees the encoder output)
   SPEC=dac [LINW=0]             diagnostic: L1 on log10 mel per window instead of the default spectral loss
+  ADV=100                       adversarial + feature losses from this step (default: never)
   THREADS=1 TAG=name NEVAL=12
 
 Prints one JSON line (tag, settings, and per evaluation: step, wall and CPU seconds, mel distance, SI-SNR,
@@ -59,7 +60,7 @@ cfg |= json.loads(E('CFG', '{}'))
 cfg |= dict(activation='snake' if E('SNAKE') else 'elu', weight_norm=bool(E('WN')))
 model = SoundStream(**cfg)
 trainer = SoundStreamTrainer(model, folder=folder, batch_size=4, data_max_length_seconds=1, num_train_steps=10**7,
-    lr=float(E('LR', '1e-3')), warmup_steps=int(E('WARM', '50')), max_grad_norm=float(E('CLIP', '1')), adversarial_start_step=10**7,
+    lr=float(E('LR', '1e-3')), warmup_steps=int(E('WARM', '50')), max_grad_norm=float(E('CLIP', '1')), adversarial_start_step=int(E('ADV', str(10**7))),
     valid_frac=0., use_ema=False, progress=False, print_every=None, save_results_every=0, save_model_every=0, seed=0,
     results_folder=tmp/'results', force_clear_prev_results=True)
 steps = int(E('STEPS', '300')); t0 = time.perf_counter(); c0 = time.process_time()
@@ -79,4 +80,4 @@ with warnings.catch_warnings():
             m['out_mean'], m['out_std'], m['in_std'] = round(float(y.mean()), 4), round(float(y.std()), 4), round(float(w0.std()), 4)
             res.append(dict(step=trainer.step, wall=round(time.perf_counter()-t0), cpu=round(time.process_time()-c0), **m))
             print(E('TAG'), res[-1], file=sys.stderr, flush=True)
-print(json.dumps(dict(tag=E('TAG'), env={k: v for k, v in os.environ.items() if k in ('LR','WN','SNAKE','NOQ','SPEC','STEPS','CFG','LINW','WARM','CLIP')}, res=res)))
+print(json.dumps(dict(tag=E('TAG'), env={k: v for k, v in os.environ.items() if k in ('LR','WN','SNAKE','NOQ','SPEC','STEPS','CFG','LINW','WARM','CLIP','ADV')}, res=res)))
