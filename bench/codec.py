@@ -4,7 +4,9 @@
 Config (PEER.md): SoundStream(codebook_size=1024, rq_num_quantizers=8, attn_window_size=128, attn_depth=2),
 generator step = forward + backward of the full generator loss (reconstruction, multi-scale spectral,
 adversarial + feature matching through the discriminators, commitment) on a batch of 2 x 1 s at 16 kHz;
-encode / decode of a 10 s clip in eval mode (real-time factor = seconds of compute per second of audio).
+encode / decode of a 10 s clip in eval mode (real-time factor = seconds of compute per second of audio),
+for our model in float32 and for its `for_cpu_inference()` copy (convolutions in bfloat16), whose distance
+from float32 on the clip is reported too (`bf16_vs_fp32`).
 
 Prints one JSON object: median wall and CPU (process) time over `--repeats` runs, every run's numbers,
 os.getloadavg() before and after, and peak RSS. With `--peer DIR` (a folder holding audiolm-pytorch 2.4.0
@@ -64,6 +66,13 @@ class Ours(Codec):
         loss.backward()
 
 
+class OursBF16(Codec):
+    "Our model's `for_cpu_inference()` copy (convolutions in bfloat16): encode / decode only"
+    name = 'audiolm_nb for_cpu_inference (bf16)'
+    def __init__(self, ours: Ours):
+        self.model = ours.model.for_cpu_inference()
+
+
 class Peer(Codec):
     name = 'audiolm-pytorch 2.4.0'
     def __init__(self, path):
@@ -91,7 +100,8 @@ def main():
     if a.repeats < 3: p.error('--repeats must be >= 3 (medians of at least three runs)')
     torch.set_num_threads(a.threads)
     load_before = os.getloadavg()
-    impls = [Ours()] + ([Peer(a.peer)] if a.peer else [])
+    ours = Ours()
+    impls = [ours] + ([Peer(a.peer)] if a.peer else [])
     g = torch.Generator().manual_seed(0)
     batch = torch.randn(2, 16000, generator=g) * 0.1
     clip = torch.randn(1, 160000, generator=g) * 0.1
@@ -102,6 +112,8 @@ def main():
         for _ in range(a.repeats):  # interleaved, so both see the same load
             for i in impls: runs[i.name].append(timed(lambda: i.step(batch)))
         for i in impls: results[i.name]['generator_step'] = summary(runs[i.name])
+    impls.insert(1, OursBF16(ours))  # (after the training step: a copy of the same weights)
+    results = {i.name: results.get(i.name, {}) for i in impls}
     codes = {i.name: i.encode(clip) for i in impls}  # warm-up
     for i in impls: i.decode(codes[i.name])
     enc = {i.name: [] for i in impls}; dec = {i.name: [] for i in impls}
@@ -117,11 +129,21 @@ def main():
                cpu_count=os.cpu_count(), loadavg_before=[round(x, 2) for x in load_before],
                loadavg_after=[round(x, 2) for x in os.getloadavg()],
                peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1), results=results)
+    ours.model.eval()
+    with torch.inference_mode():  # how far the bf16 copy is from float32 on this clip
+        fp32, bf16 = ours.model.encode(clip), impls[1].model.encode(clip)
+        r32 = ours.model.decode(fp32.quantized)
+        rel = lambda a, b: round(((a - b).norm() / b.norm()).item(), 5)
+        out['bf16_vs_fp32'] = dict(code_agreement=round((fp32.codes == bf16.codes).float().mean().item(), 4),
+                                   first_quantizer_agreement=round((fp32.codes[..., 0] == bf16.codes[..., 0]).float().mean().item(), 4),
+                                   quantized_rel_diff=rel(bf16.quantized, fp32.quantized),
+                                   recon_rel_diff=rel(impls[1].model.decode(fp32.quantized), r32))
     if a.peer:
-        ours, peer = results[Ours.name], results[Peer.name]
-        out['speedup_peer_over_ours'] = {k: dict(wall=round(peer[k]['wall_median_s'] / ours[k]['wall_median_s'], 2),
-                                                 cpu=round(peer[k]['cpu_median_s'] / ours[k]['cpu_median_s'], 2))
-                                         for k in ours}
+        peer = results[Peer.name]
+        out['speedup_peer_over_ours'] = {
+            name: {k: dict(wall=round(peer[k]['wall_median_s'] / r[k]['wall_median_s'], 2),
+                           cpu=round(peer[k]['cpu_median_s'] / r[k]['cpu_median_s'], 2)) for k in r}
+            for name, r in results.items() if name != Peer.name}
     s = json.dumps(out, indent=1)
     print(s)
     if a.out: a.out.write_text(s + '\n')

@@ -61,6 +61,8 @@ def parse_args(argv=None):
     a('--print-every', type=int, default=25, help='print losses to stderr every N steps (0: never)')
     a('--results-folder', default=None, help="keep the trainer's metrics.csv here (default: a temporary folder)")
     a('--out', default=None, help='also write the JSON here')
+    a('--save', default=None, help='also save the trained model here (SoundStream.save)')
+    a('--skip-bf16', action='store_true', help="do not also score the model's for_cpu_inference() (bf16) copy")
     return p.parse_args(argv)
 
 
@@ -134,6 +136,9 @@ def main(argv=None):
     t = time.perf_counter()
     after = evaluate_codec(model, eval_files, max_seconds=args.eval_seconds)
     log(f'trained: {after} ({time.perf_counter() - t:.0f} s)')
+    after_bf16 = None if args.skip_bf16 else evaluate_codec(model.for_cpu_inference(), eval_files, max_seconds=args.eval_seconds)
+    if after_bf16: log(f'trained, for_cpu_inference (bf16) copy: {after_bf16}')
+    if args.save: model.save(args.save)
     rnd = lambda d: d and {k: round(v, 4) if isinstance(v, float) else v for k, v in d.items()}
     out = dict(
         benchmark='soundstream_quality', model=cfg,
@@ -146,6 +151,7 @@ def main(argv=None):
         loadavg_before=[round(x, 2) for x in load_before], loadavg_after=[round(x, 2) for x in load_after],
         cpu_count=os.cpu_count(), torch=torch.__version__, python=platform.python_version(),
         last_losses=mean_last(rows), metrics_before=rnd(before), metrics_after=rnd(after),
+        metrics_after_bf16_inference=rnd(after_bf16),
         target=TARGET, target_met=bool(after['stoi'] >= TARGET['stoi'] and after['pesq_wb'] >= TARGET['pesq_wb']))
     s = json.dumps(out, indent=1)
     print(s)
