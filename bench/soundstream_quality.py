@@ -23,7 +23,7 @@ PESQ-WB >= 1.5 after 20 minutes on an idle 2-core machine) was met.
 On a machine busy with other work use `--threads 1`: with 2 threads on an oversubscribed 2-core machine a
 step took ~10x longer (the threads wait on each other), measured.
 """
-import argparse, inspect, json, os, platform, sys, tempfile, time, warnings
+import argparse, inspect, json, math, os, platform, sys, tempfile, time, warnings
 from pathlib import Path
 
 os.environ.setdefault('TQDM_DISABLE', '1')
@@ -61,6 +61,8 @@ def parse_args(argv=None):
     a('--print-every', type=int, default=25, help='print losses to stderr every N steps (0: never)')
     a('--results-folder', default=None, help="keep the trainer's metrics.csv here (default: a temporary folder)")
     a('--out', default=None, help='also write the JSON here')
+    a('--eval-every-minutes', type=float, default=None,
+      help='also score the held-out clips every M minutes of training (a learning curve; scoring time is not counted)')
     a('--save', default=None, help='also save the trained model here (SoundStream.save)')
     a('--skip-bf16', action='store_true', help="do not also score the model's for_cpu_inference() (bf16) copy")
     return p.parse_args(argv)
@@ -121,16 +123,25 @@ def main(argv=None):
     budget_s = args.minutes * 60
     clock = time.perf_counter if args.budget == 'wall' else time.process_time
     w0, c0, start, rows = time.perf_counter(), time.process_time(), clock(), []
+    curve, paused_wall, paused_cpu, paused = [], 0., 0., 0.   # intermediate scores; time spent scoring
+    next_eval = args.eval_every_minutes * 60 if args.eval_every_minutes else math.inf
     with warnings.catch_warnings():
         warnings.filterwarnings('ignore', message='.*k-means init received.*')
-        while clock() - start < budget_s:
+        while clock() - start - paused < budget_s:
+            if clock() - start - paused >= next_eval:
+                tw, tc, tk = time.perf_counter(), time.process_time(), clock()
+                m = evaluate_codec(model, eval_files, max_seconds=args.eval_seconds)
+                curve.append(dict(minutes=round(next_eval / 60, 2), steps=trainer.step, **{k: round(v, 4) if isinstance(v, float) else v for k, v in m.items()}))
+                log(f'at {next_eval / 60:.0f} min, step {trainer.step}: {curve[-1]}')
+                next_eval += args.eval_every_minutes * 60
+                paused_wall += time.perf_counter() - tw; paused_cpu += time.process_time() - tc; paused += clock() - tk
             logs = trainer.train_step()
             trainer.log(logs, trainer.step)
             rows.append({k: float(v) for k, v in logs.items()})
             if args.print_every and trainer.step % args.print_every == 0:
                 log(f'step {trainer.step} ({(time.perf_counter() - w0) / 60:.1f} min): '
                     + ' | '.join(f'{k} {v:.3g}' for k, v in rows[-1].items() if not k.startswith(('lr_', 'grad_norm'))))
-    wall, cpu = time.perf_counter() - w0, time.process_time() - c0
+    wall, cpu = time.perf_counter() - w0 - paused_wall, time.process_time() - c0 - paused_cpu
     load_after = os.getloadavg()
 
     t = time.perf_counter()
@@ -151,7 +162,7 @@ def main(argv=None):
         loadavg_before=[round(x, 2) for x in load_before], loadavg_after=[round(x, 2) for x in load_after],
         cpu_count=os.cpu_count(), torch=torch.__version__, python=platform.python_version(),
         last_losses=mean_last(rows), metrics_before=rnd(before), metrics_after=rnd(after),
-        metrics_after_bf16_inference=rnd(after_bf16),
+        metrics_after_bf16_inference=rnd(after_bf16), learning_curve=curve or None,
         target=TARGET, target_met=bool(after['stoi'] >= TARGET['stoi'] and after['pesq_wb'] >= TARGET['pesq_wb']))
     s = json.dumps(out, indent=1)
     print(s)
