@@ -43,6 +43,7 @@ def parse_args(argv=None):
     a('--threads', type=int, default=None, help='torch threads (default: OMP_NUM_THREADS or all cores)')
     # training settings: left unset, SoundStreamTrainer's own defaults are used (the point: out of the box)
     a('--lr', type=float, default=None)
+    a('--muon-lr', type=float, default=None, help="Muon's rate for the convolution filters (0: AdamW only)")
     a('--warmup-steps', type=int, default=None)
     a('--max-grad-norm', type=float, default=None)
     a('--adversarial-start-step', type=int, default=None,
@@ -107,7 +108,7 @@ def main(argv=None):
     before = None if args.skip_before else evaluate_codec(model, eval_files, max_seconds=args.eval_seconds)
     log(f'untrained: {before} ({time.perf_counter() - t:.0f} s)')
 
-    given = dict(lr=args.lr, warmup_steps=args.warmup_steps, max_grad_norm=args.max_grad_norm,
+    given = dict(lr=args.lr, muon_lr=args.muon_lr, warmup_steps=args.warmup_steps, max_grad_norm=args.max_grad_norm,
                  discr_max_grad_norm=args.max_grad_norm, discr_lr=args.discr_lr,
                  adversarial_start_step=args.adversarial_start_step, apply_grad_penalty_every=args.apply_grad_penalty_every)
     trainer = SoundStreamTrainer(
@@ -140,7 +141,7 @@ def main(argv=None):
             rows.append({k: float(v) for k, v in logs.items()})
             if args.print_every and trainer.step % args.print_every == 0:
                 log(f'step {trainer.step} ({(time.perf_counter() - w0) / 60:.1f} min): '
-                    + ' | '.join(f'{k} {v:.3g}' for k, v in rows[-1].items() if not k.startswith(('lr_', 'grad_norm'))))
+                    + ' | '.join(f'{k} {v:.3g}' for k, v in rows[-1].items() if not k.startswith(('lr_', 'muon_lr_', 'grad_norm'))))
     wall, cpu = time.perf_counter() - w0 - paused_wall, time.process_time() - c0 - paused_cpu
     load_after = os.getloadavg()
 
