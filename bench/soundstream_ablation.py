@@ -9,10 +9,14 @@ Settings come from environment variables, so runs can be launched side by side w
   STEPS=900 EVALS=300,600,900   steps, and when to score
   SNAKE=1 / unset               activation='snake' / 'elu'
   WN=1 / unset                  weight_norm=True / False
-  LR=1e-3 WARM=50 CLIP=1        optimiser settings
+  LR=1e-3 WARM=50 CLIP=1        optimiser settings (LR: AdamW's rate)
+  MUON_LR=0.02 / OPT=adam       Muon's rate for the convolution filters (the trainer's default) / AdamW only
+  MUON_LINEAR=1                 Muon for the attention projections too (matrices of linear layers)
   CFG='{"quantize_dropout": false}'   more SoundStream arguments (JSON)
   NOQ=1                         diagnostic: bypass the quantizer (the decoder sees the encoder output)
   SPEC=dac [LINW=0]             diagnostic: L1 on log10 mel per window instead of the default spectral loss
+  LINMULT=10 ASYM=4 EPS=1e-3    default spectral loss with its linear-magnitude L1 term scaled, the log term's
+                                squared error scaled where the reconstruction is louder, another log floor
   ADV=100                       adversarial + feature losses from this step (default: never)
   THREADS=1 TAG=name NEVAL=12
 
@@ -44,6 +48,30 @@ if E('SPEC') == 'dac':
         return total / len(self.windows)
     L.MultiScaleSpectralLoss.forward = fwd
 
+if E('LINMULT') or E('ASYM') or E('EPS'):
+    lin_mult, asym, eps = float(E('LINMULT', '1')), float(E('ASYM', '1')), float(E('EPS', '1e-2'))
+    def fwd_variant(self, orig, recon):
+        both, total = torch.cat([orig, recon]), 0.
+        for s in self.windows:
+            m_x, m_y = self.mel(both, s).chunk(2)
+            log_diff = (m_y + eps).log() - (m_x + eps).log()
+            sq = log_diff.square() * torch.where(log_diff > 0, asym, 1.)
+            total = total + lin_mult * F.l1_loss(m_y, m_x) + math.sqrt(s / 2) * sq.mean()
+        return total / len(self.windows)
+    L.MultiScaleSpectralLoss.forward = fwd_variant
+
+if E('MUON_LINEAR'):
+    from audiolm_nb.trainer import muon as MU
+    _groups = MU.muon_param_groups
+    def groups_with_linear(params, lr, muon_lr, wd=0.):
+        gs = _groups(params, lr, muon_lr, wd)
+        lin = [p for g in gs if not g.get('muon') for p in g['params'] if p.ndim == 2 and min(p.shape) > 1]
+        for g in gs:
+            if g.get('muon'): g['params'] = g['params'] + lin
+            else: g['params'] = [p for p in g['params'] if not any(p is q for q in lin)]
+        return [g for g in gs if g['params']]
+    MU.muon_param_groups = groups_with_linear
+
 if E('NOQ'):
     from audiolm_nb.codec import quantize as QZ
     def qf(self, x):
@@ -60,7 +88,7 @@ cfg |= json.loads(E('CFG', '{}'))
 cfg |= dict(activation='snake' if E('SNAKE') else 'elu', weight_norm=bool(E('WN')))
 model = SoundStream(**cfg)
 trainer = SoundStreamTrainer(model, folder=folder, batch_size=4, data_max_length_seconds=1, num_train_steps=10**7,
-    lr=float(E('LR', '1e-3')), warmup_steps=int(E('WARM', '50')), max_grad_norm=float(E('CLIP', '1')), adversarial_start_step=int(E('ADV', str(10**7))),
+    lr=float(E('LR', '1e-3')), muon_lr=None if E('OPT') == 'adam' else float(E('MUON_LR', '0.02')), warmup_steps=int(E('WARM', '50')), max_grad_norm=float(E('CLIP', '1')), adversarial_start_step=int(E('ADV', str(10**7))),
     valid_frac=0., use_ema=False, progress=False, print_every=None, save_results_every=0, save_model_every=0, seed=0,
     results_folder=tmp/'results', force_clear_prev_results=True)
 steps = int(E('STEPS', '300')); t0 = time.perf_counter(); c0 = time.process_time()
@@ -80,4 +108,4 @@ with warnings.catch_warnings():
             m['out_mean'], m['out_std'], m['in_std'] = round(float(y.mean()), 4), round(float(y.std()), 4), round(float(w0.std()), 4)
             res.append(dict(step=trainer.step, wall=round(time.perf_counter()-t0), cpu=round(time.process_time()-c0), **m))
             print(E('TAG'), res[-1], file=sys.stderr, flush=True)
-print(json.dumps(dict(tag=E('TAG'), env={k: v for k, v in os.environ.items() if k in ('LR','WN','SNAKE','NOQ','SPEC','STEPS','CFG','LINW','WARM','CLIP','ADV')}, res=res)))
+print(json.dumps(dict(tag=E('TAG'), env={k: v for k, v in os.environ.items() if k in ('LR','WN','SNAKE','NOQ','SPEC','STEPS','CFG','LINW','WARM','CLIP','ADV','OPT','MUON_LR','MUON_LINEAR','LINMULT','ASYM','EPS')}, res=res)))
