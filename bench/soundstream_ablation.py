@@ -18,6 +18,8 @@ Settings come from environment variables, so runs can be launched side by side w
   LINMULT=10 ASYM=4 EPS=1e-3    default spectral loss with its linear-magnitude L1 term scaled, the log term's
                                 squared error scaled where the reconstruction is louder, another log floor
   ADV=100                       adversarial + feature losses from this step (default: never)
+  COMP=3e4 COMP_ALPHA=0.3 COMP_C=0.3   weight, complex weight and power of the power-law compressed STFT loss
+                                (the defaults; COMP=0 turns it off, as in the runs recorded before it existed)
   THREADS=1 TAG=name NEVAL=12
 
 Prints one JSON line (tag, settings, and per evaluation: step, wall and CPU seconds, mel distance, SI-SNR,
@@ -85,6 +87,9 @@ tmp = Path(tempfile.mkdtemp(prefix='exp_')); folder = train_split_folder(tr, tmp
 torch.manual_seed(0)
 cfg = dict(codebook_size=1024, rq_num_quantizers=8, channels=16, attn_window_size=128, attn_depth=1, target_sample_hz=16000)
 cfg |= json.loads(E('CFG', '{}'))
+if E('COMP'): cfg['compressed_spectral_loss_weight'] = float(E('COMP'))
+if E('COMP_ALPHA') or E('COMP_C'):
+    cfg['losses_kwargs'] = dict(compressed_spectral_complex_weight=float(E('COMP_ALPHA', '0.3')), compressed_spectral_power=float(E('COMP_C', '0.3')))
 cfg |= dict(activation='snake' if E('SNAKE') else 'elu', weight_norm=bool(E('WN')))
 model = SoundStream(**cfg)
 trainer = SoundStreamTrainer(model, folder=folder, batch_size=4, data_max_length_seconds=1, num_train_steps=10**7,
@@ -108,4 +113,4 @@ with warnings.catch_warnings():
             m['out_mean'], m['out_std'], m['in_std'] = round(float(y.mean()), 4), round(float(y.std()), 4), round(float(w0.std()), 4)
             res.append(dict(step=trainer.step, wall=round(time.perf_counter()-t0), cpu=round(time.process_time()-c0), **m))
             print(E('TAG'), res[-1], file=sys.stderr, flush=True)
-print(json.dumps(dict(tag=E('TAG'), env={k: v for k, v in os.environ.items() if k in ('LR','WN','SNAKE','NOQ','SPEC','STEPS','CFG','LINW','WARM','CLIP','ADV','OPT','MUON_LR','MUON_LINEAR','LINMULT','ASYM','EPS')}, res=res)))
+print(json.dumps(dict(tag=E('TAG'), env={k: v for k, v in os.environ.items() if k in ('LR','WN','SNAKE','NOQ','SPEC','STEPS','CFG','LINW','WARM','CLIP','ADV','OPT','MUON_LR','MUON_LINEAR','LINMULT','ASYM','EPS','COMP','COMP_ALPHA','COMP_C')}, res=res)))
