@@ -6,10 +6,11 @@ Docs: https://audiolm-nb.github.io/audiolm_nb/cli.html.md"""
 
 # %% ../nbs/09_cli.ipynb #a75f987c
 from __future__ import annotations
-import argparse, importlib, sys
+import argparse, importlib, os, sys
 
 # %% auto #0
-__all__ = ['COMMANDS', 'build_parser', 'default_argv', 'main']
+__all__ = ['COMMANDS', 'USER_ERRORS', 'build_parser', 'default_argv', 'one_line', 'main', 'json_object', 'positive_int',
+           'positive_float']
 
 # %% ../nbs/09_cli.ipynb #500a9501
 # name: (module, add-arguments function, run function, help); a dict nests sub-commands
@@ -53,9 +54,50 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
 
 def default_argv(argv): return sys.argv[1:] if argv is None else argv
 
-def main(argv: list[str] | None = None):
+# %% ../nbs/09_cli.ipynb #6bdda2e9
+USER_ERRORS = (ValueError, OSError, ImportError)   # what a user's mistake raises in this package
+
+def one_line(e: BaseException) -> str:
+    "The exception's message on one line (its type's name when it has none)"
+    msg = ' '.join(str(e).split())
+    if isinstance(e, OSError) and e.filename and str(e.filename) not in msg: msg += f': {e.filename}'
+    return msg or type(e).__name__
+
+def main(argv: list[str] | None = None) -> int:
+    "Run one `audiolm` sub-command; a user error prints one line to stderr and returns 2"
     argv = list(default_argv(argv))
     args = build_parser(argv).parse_args(argv)
     mod, run = args._cmd
-    getattr(importlib.import_module(mod), run)(args)
+    name = ' '.join(a for a in (args.command, getattr(args, f'{args.command}_command', None)) if a)
+    try: getattr(importlib.import_module(mod), run)(args)
+    except USER_ERRORS as e:
+        if os.environ.get('AUDIOLM_TRACEBACK'): raise
+        print(f'audiolm {name}: error: {one_line(e)}', file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f'audiolm {name}: interrupted', file=sys.stderr)
+        return 130
     return 0   # the console script passes this to sys.exit: success
+
+# %% ../nbs/09_cli.ipynb #c7d72c18
+def json_object(value: str) -> dict:
+    "argparse `type=` for options taking a JSON object, e.g. `--model-config '{\"dim\": 64}'`"
+    import json
+    try: obj = json.loads(value)
+    except json.JSONDecodeError as e: raise argparse.ArgumentTypeError(f'not valid JSON ({e.msg} at character {e.pos}): {value!r}')
+    if not isinstance(obj, dict): raise argparse.ArgumentTypeError(f'expected a JSON object like \'{{"dim": 64}}\', got {value!r}')
+    return obj
+
+def positive_int(value: str) -> int:
+    "argparse `type=` for a count that must be ≥ 1"
+    try: n = int(value)
+    except ValueError: raise argparse.ArgumentTypeError(f'expected a whole number, got {value!r}')
+    if n < 1: raise argparse.ArgumentTypeError(f'must be at least 1, got {n}')
+    return n
+
+def positive_float(value: str) -> float:
+    "argparse `type=` for a duration, rate or scale that must be > 0"
+    try: x = float(value)
+    except ValueError: raise argparse.ArgumentTypeError(f'expected a number, got {value!r}')
+    if not x > 0 or x == float('inf'): raise argparse.ArgumentTypeError(f'must be a finite number above 0, got {value}')
+    return x
