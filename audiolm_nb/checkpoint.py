@@ -6,7 +6,7 @@ Docs: https://audiolm-nb.github.io/audiolm_nb/checkpoint.html.md"""
 
 # %% ../nbs/03_checkpoint.ipynb #e753ce43
 from __future__ import annotations
-import inspect, os, functools
+import inspect, os, functools, re, time, errno, shutil, pickle
 from pathlib import Path
 import torch
 from torch import nn
@@ -14,24 +14,77 @@ from torch import nn
 from . import __version__
 
 # %% auto #0
-__all__ = ['CheckpointError', 'atomic_save', 'safe_load', 'Saveable']
+__all__ = ['clean_stale_tmp', 'CheckpointError', 'atomic_save', 'safe_load', 'Saveable']
+
+# %% ../nbs/03_checkpoint.ipynb #ffd06803
+_TMP_RE = re.compile(r'^\..+\.tmp(\d+)$')  # the temporary files of `atomic_save`
+
+def _pid_alive(pid: int) -> bool:
+    try: os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError): return False
+    except PermissionError: return True  # another user's process
+    return True
+
+def clean_stale_tmp(folder, min_age_s: float = 600) -> list[Path]:
+    "Remove from `folder` the temporary files of `atomic_save`s whose process died; returns them"
+    if os.name != 'posix': return []
+    try: entries = list(Path(folder).iterdir())
+    except OSError: return []
+    removed, now = [], time.time()
+    for p in entries:
+        m = _TMP_RE.match(p.name)
+        if not m or int(m[1]) == os.getpid() or _pid_alive(int(m[1])): continue
+        try:
+            if now - p.lstat().st_mtime < min_age_s: continue
+            p.unlink(); removed.append(p)
+        except OSError: pass  # removed by another process first, or not ours to remove
+    return removed
+
+def _write_failure(path: Path, e: BaseException, free: int | None) -> OSError | None:
+    "An `OSError` naming `path` for a save that failed writing, or `None` if `e` is another failure"
+    chain = [e]
+    while len(chain) < 16 and (nxt := chain[-1].__cause__ or chain[-1].__context__) is not None: chain.append(nxt)
+    os_err = next((x for x in chain if isinstance(x, OSError) and x.errno), None)
+    torch_err = next((x for x in chain if isinstance(x, RuntimeError) and
+                      ('inline_container' in str(x) or 'PytorchStreamWriter' in str(x))), None)
+    if os_err is None and torch_err is None: return None
+    free_s = f'{free / 2**20:,.0f} MiB free there' if free is not None else 'free space unknown'
+    keep = 'the previous checkpoint at that path, if any, is untouched'
+    if os_err is not None and os_err.errno in (errno.ENOSPC, errno.EDQUOT) or (
+            os_err is None and free is not None and free < 64 * 2**20):
+        code = errno.EDQUOT if os_err is not None and os_err.errno == errno.EDQUOT else errno.ENOSPC
+        return OSError(code, f"cannot save checkpoint '{path}': the disk is full or over quota ({free_s}); "
+                             f"{keep}. Free some space and save again")
+    if os_err is not None:
+        return OSError(os_err.errno, f"cannot save checkpoint '{path}': {os_err.strerror or os_err}; {keep}")
+    return OSError(errno.EIO, f"cannot save checkpoint '{path}': torch failed writing it ({str(torch_err).splitlines()[0]}) "
+                              f"with {free_s}; {keep}")
 
 # %% ../nbs/03_checkpoint.ipynb #6a913811
 class CheckpointError(ValueError):
     "A checkpoint file is missing, truncated, corrupt, or does not match the model."
 
 def atomic_save(obj, path) -> Path:
-    "`torch.save(obj)` to `path` via a temporary file + rename, so `path` is never half-written."
+    """`torch.save(obj)` to `path` via a temporary file + rename, so `path` is never half-written.
+    A failed write (e.g. a full disk) raises an `OSError` naming `path`; the previous file stays."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    clean_stale_tmp(path.parent)
     tmp = path.with_name(f'.{path.name}.tmp{os.getpid()}')
     try:
         with open(tmp, 'wb') as f:
             torch.save(obj, f)
             f.flush(); os.fsync(f.fileno())
         os.replace(tmp, path)
+    except (OSError, RuntimeError) as e:
+        try: free = shutil.disk_usage(path.parent).free  # measured before the temporary file is removed
+        except OSError: free = None
+        err = _write_failure(path, e, free)
+        if err is None: raise
+        raise err from e
     finally:
-        if tmp.exists(): tmp.unlink()
+        try: tmp.unlink()
+        except FileNotFoundError: pass
     return path
 
 def safe_load(path, map_location='cpu'):
@@ -40,28 +93,59 @@ def safe_load(path, map_location='cpu'):
     if not path.exists(): raise CheckpointError(f"checkpoint '{path}' does not exist")
     if path.stat().st_size == 0: raise CheckpointError(f"checkpoint '{path}' is empty (0 bytes)")
     try: return torch.load(path, map_location=map_location, weights_only=True)
+    except pickle.UnpicklingError as e:
+        # never quote torch's message: it suggests loading again with weights_only=False
+        if (g := re.search(r'GLOBAL ([\w.]+)', str(e))):
+            raise CheckpointError(f"checkpoint '{path}' was refused: it holds a pickled reference to `{g[1]}`, which "
+                                  "would run code when unpickled; only tensors, numbers, strings and plain containers "
+                                  "are loaded (audiolm_nb never saves such objects: other code wrote this file, or "
+                                  "it was altered)") from None
+        op = re.search(r'Unsupported operand (\d+)', str(e))
+        raise CheckpointError(f"checkpoint '{path}' is corrupt or not a torch checkpoint: the safe loader refused it"
+                              f"{f' at pickle opcode {op[1]}' if op else ''} (a plain Python pickle, which could run code, "
+                              "stops there too), so nothing in it was run") from None
     except Exception as e:
         raise CheckpointError(f"checkpoint '{path}' is truncated, corrupt or not a torch checkpoint "
                               f"({type(e).__name__}: {str(e).splitlines()[0][:200]})") from None
 
-# %% ../nbs/03_checkpoint.ipynb #a2cafa24
+# %% ../nbs/03_checkpoint.ipynb #28dac10b
 def _plain(v) -> bool:
     if v is None or isinstance(v, (bool, int, float, str)): return True
     if isinstance(v, (tuple, list)): return all(map(_plain, v))
     if isinstance(v, dict): return all(isinstance(k, str) and _plain(x) for k, x in v.items())
     return False
 
-class Saveable:
-    """Mixin for `nn.Module`s: records constructor arguments (`self._config`), and adds
-    `save(path)`, `load(path)` and the classmethod `init_and_load_from(path)`."""
-    # constructor arguments added after checkpoints were written, each with the value that rebuilds
-    # those older models; a stored config without the key gets it (a subclass fills this in)
-    config_defaults_before: dict = {}
+def _config_diff(stored: dict, mine: dict, ignore=()) -> dict:
+    "`{key: (stored value, my value)}` where they differ; a key only one side has shows as `'<absent>'`"
+    a = '<absent>'
+    return {k: (stored.get(k, a), mine.get(k, a)) for k in sorted(set(stored) | set(mine))
+            if k not in ignore and stored.get(k, a) != mine.get(k, a)}
 
-    @classmethod
-    def _stored_config(cls, cfg: dict) -> dict:
-        return {k: v for k, v in cls.config_defaults_before.items() if k not in cfg} | cfg
+def _check_shapes(model: nn.Module, sd: dict, path, version: str | None = None):
+    "Raise a `CheckpointError` naming each tensor of `sd` (from `path`) whose shape is not the model's"
+    own = model.state_dict()
+    bad = [(k, tuple(v.shape), tuple(own[k].shape)) for k, v in sd.items()
+           if k in own and torch.is_tensor(v) and torch.is_tensor(own[k])
+           and not isinstance(own[k], nn.parameter.UninitializedTensorMixin) and v.shape != own[k].shape]
+    if not bad: return
+    shown = '; '.join(f"'{k}' is {a} in the checkpoint but {b} in the model" for k, a, b in bad[:8])
+    raise CheckpointError(f"checkpoint '{path}' does not fit this {type(model).__name__}: tensor shapes differ "
+                          f"({shown}{f'; {len(bad) - 8} more' if len(bad) > 8 else ''}); it was saved from a "
+                          f"model built with other arguments or by another version of the code"
+                          f"{f' (it was written by version {version})' if version else ''}")
 
+def _constructor_mismatch(cls, cfg: dict) -> tuple[list[str], list[str]]:
+    "The keys of `cfg` that `cls` does not take, and the required arguments of `cls` missing from `cfg`"
+    params = inspect.signature(cls).parameters
+    takes_any = any(p.kind == p.VAR_KEYWORD for p in params.values())
+    unknown = [] if takes_any else sorted(k for k in cfg if k not in params)
+    missing = [k for k, p in params.items() if p.default is p.empty and k not in cfg
+               and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    return unknown, missing
+
+# %% ../nbs/03_checkpoint.ipynb #59792a06
+class _RecordConfig:
+    "Mixin: the outermost constructor call stores its arguments (by name) in `self._config`"
     def __init_subclass__(cls, **kw):
         super().__init_subclass__(**kw)
         init = cls.__dict__.get('__init__')
@@ -85,6 +169,18 @@ class Saveable:
     @property
     def config(self) -> dict: return dict(self._config)
 
+# %% ../nbs/03_checkpoint.ipynb #a2cafa24
+class Saveable(_RecordConfig):
+    """Mixin for `nn.Module`s: records constructor arguments (`self._config`), and adds
+    `save(path)`, `load(path)` and the classmethod `init_and_load_from(path)`."""
+    # constructor arguments added after checkpoints were written, each with the value that rebuilds
+    # those older models; a stored config without the key gets it (a subclass fills this in)
+    config_defaults_before: dict = {}
+
+    @classmethod
+    def _stored_config(cls, cfg: dict) -> dict:
+        return {k: v for k, v in cls.config_defaults_before.items() if k not in cfg} | cfg
+
     def save(self, path) -> Path:
         "Write weights + constructor config + version atomically"
         bad = [k for k, v in self._config.items() if not _plain(v)]
@@ -95,16 +191,15 @@ class Saveable:
 
     def load(self, path, strict: bool = True):
         "Load weights from a `save`d checkpoint (or a bare state dict) into this model"
-        pkg = safe_load(path)
+        return self._load_package(safe_load(path), path, strict)
+
+    def _load_package(self, pkg, path, strict: bool, overridden=()):
         sd = pkg.get('model', pkg) if isinstance(pkg, dict) else pkg
         if not isinstance(sd, dict): raise CheckpointError(f"checkpoint '{path}' holds no state dict")
-        stored = self._stored_config(pkg['config']) if 'config' in pkg else None
-        if stored is not None and stored != self._config:
-            absent = '<absent>'  # a key only one side has shows as absent on the other
-            diff = {k: (stored.get(k, absent), self._config.get(k, absent)) for k in set(stored) | set(self._config)
-                    if stored.get(k, absent) != self._config.get(k, absent)}
+        if 'config' in pkg and (diff := _config_diff(self._stored_config(pkg['config']), self._config, overridden)):
             raise CheckpointError(f"checkpoint '{path}' was saved with a different configuration "
                                   f"(checkpoint vs this model: {diff}); use {type(self).__name__}.init_and_load_from(path)")
+        _check_shapes(self, sd, path, pkg.get('version'))
         missing, unexpected = self.load_state_dict(sd, strict=False)
         if strict and (missing or unexpected):
             raise CheckpointError(f"checkpoint '{path}' does not match {type(self).__name__}: "
@@ -113,14 +208,19 @@ class Saveable:
 
     @classmethod
     def init_and_load_from(cls, path, strict: bool = True, **overrides):
-        "Build the model from the config stored in `path`, then load its weights"
+        "Build the model from the config stored in `path` (with `overrides`), then load its weights"
         pkg = safe_load(path)
         if not isinstance(pkg, dict) or 'config' not in pkg:
             raise CheckpointError(f"checkpoint '{path}' has no stored configuration; build the model "
                                   f"yourself and call .load(path)")
         if pkg.get('cls') not in (None, cls.__name__):
             raise CheckpointError(f"checkpoint '{path}' holds a {pkg['cls']}, not a {cls.__name__}")
-        cfg = cls._stored_config(pkg['config'])
-        model = cls(**{**cfg, **overrides})
-        if overrides: model._config = cfg | overrides
-        return model.load(path, strict=strict)
+        cfg, v = cls._stored_config(pkg['config']), pkg.get('version', 'unknown')
+        if unknown := _constructor_mismatch(cls, cfg)[0]:
+            fix = 'load it with that version' if v != __version__ else 'the class or the file was edited since'
+            raise CheckpointError(f"checkpoint '{path}' stores constructor argument(s) {unknown} that {cls.__name__} does "
+                                  f"not take (written by version {v}, this is {__version__}): {fix}")
+        if missing := _constructor_mismatch(cls, cfg | overrides)[1]:
+            raise CheckpointError(f"checkpoint '{path}' does not store {cls.__name__}'s required argument(s) {missing}: "
+                                  f"pass them, e.g. {cls.__name__}.init_and_load_from(path, {missing[0]}=...)")
+        return cls(**{**cfg, **overrides})._load_package(pkg, path, strict, overridden=overrides)

@@ -53,6 +53,36 @@ class AudioLoadError(ValueError):
         self.path, self.cause = Path(path), cause
         super().__init__(f"cannot load audio file '{path}': {cause}")
 
+# %% ../nbs/00_core.ipynb #afe0bd5e
+_WAV_PCM_TAGS = {1, 3, 6, 7, 0xFFFE}  # PCM, float, A-law, mu-law, extensible: one block per frame
+
+def _declared_frames(path) -> int | None:
+    "Samples per channel that a wav/aiff header declares; `None` for other formats or an unknown size"
+    import struct
+    with open(path, 'rb') as f:
+        head = f.read(12)
+        if len(head) < 12: return None
+        if head[:4] in (b'RIFF', b'RIFX') and head[8:12] == b'WAVE': e, aiff = '<' if head[:4] == b'RIFF' else '>', False
+        elif head[:4] == b'FORM' and head[8:12] in (b'AIFF', b'AIFC'): e, aiff = '>', True
+        else: return None
+        align = None
+        while len(ch := f.read(8)) == 8:
+            cid, size = ch[:4], struct.unpack(e + 'I', ch[4:])[0]
+            if aiff and cid == b'COMM':
+                comm = f.read(6)
+                return struct.unpack('>I', comm[2:6])[0] if len(comm) == 6 else None
+            if not aiff and cid == b'fmt ':
+                fmt = f.read(14)
+                if len(fmt) < 14: return None
+                tag, align = struct.unpack(e + 'H', fmt[:2])[0], struct.unpack(e + 'H', fmt[12:14])[0]
+                if tag not in _WAV_PCM_TAGS: return None  # compressed: blocks are not frames
+                f.seek(size + size % 2 - 14, 1)
+            elif not aiff and cid == b'data':
+                # streaming writers leave the size 0 or 0xFFFFFFFF: the length is then unknown
+                return size // align if align and size not in (0, 0xFFFFFFFF) else None
+            else: f.seek(size + size % 2, 1)  # chunks are padded to an even size
+    return None
+
 # %% ../nbs/00_core.ipynb #ef737b97
 def resample(wave: torch.Tensor, orig_hz: int, target_hz: int) -> torch.Tensor:
     "Resample the last axis of `wave` from `orig_hz` to `target_hz` (no-op when equal)"
@@ -73,9 +103,15 @@ def load_audio(path, target_sample_hz: int | None = None, mono: bool = True,
     except Exception as e:
         raise AudioLoadError(path, f'corrupt or unsupported format ({type(e).__name__}: {e}); '
                              'convert it to wav or flac') from None
+    declared = _declared_frames(path)
+    if exists(declared) and data.shape[0] < declared:
+        raise AudioLoadError(path, f'file is truncated: its header declares {declared:,} samples but only '
+                             f'{data.shape[0]:,} are present (the copy or download was cut short); copy it again')
     if data.shape[0] == 0: raise AudioLoadError(path, 'contains no samples (zero-length audio)')
-    if not np.isfinite(data).all():
-        raise AudioLoadError(path, 'contains NaN or infinite samples; re-export the audio')
+    bad = ~np.isfinite(data)
+    if bad.any():
+        raise AudioLoadError(path, f'contains {int(bad.sum()):,} NaN or infinite sample(s) (the first at sample '
+                             f'{int(np.argwhere(bad)[0, 0]):,}); re-export the audio')
     wave = torch.from_numpy(np.ascontiguousarray(data.T))  # (channels, samples)
     if mono: wave = wave.mean(0)
     if exists(target_sample_hz): wave, sr_out = resample(wave, sr, target_sample_hz), target_sample_hz

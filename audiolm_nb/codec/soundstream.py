@@ -15,6 +15,7 @@ from einops import rearrange
 
 from ..core import exists, default, pad_to_multiple, resample
 from ..checkpoint import Saveable
+from ..precision import guard_low_precision
 from .quantize import Quantizer
 from .layers import CausalConv1d, EncoderBlock, DecoderBlock, LocalTransformer, FiLM, apply_weight_norm
 
@@ -142,6 +143,10 @@ def _prepare(self: SoundStream, audio: Tensor, input_sample_hz: int | None = Non
     if exists(input_sample_hz): audio = resample(audio, input_sample_hz, self.target_sample_hz)
     n = audio.shape[-1]
     if n == 0: raise ValueError('audio is empty (0 samples)')
+    if not (finite := torch.isfinite(audio).flatten(1).all(1)).all():
+        items = (~finite).nonzero().flatten().tolist()
+        raise ValueError(f'audio has NaN or infinite samples in batch item(s) {items}: '
+                         'repair or drop those items before encoding (codes of such audio are meaningless)')
     return pad_to_multiple(audio, self.seq_len_multiple_of), n, unbatched
 
 def _run(module: nn.Module, x: Tensor) -> Tensor:
@@ -174,6 +179,7 @@ def decode_from_codebook_indices(self: SoundStream, codes: Tensor) -> Tensor:
     if codes.ndim == 4: codes = rearrange(codes, 'g b n q -> b n (g q)')
     if codes.ndim != 3:
         raise ValueError(f'codes must be (batch, frames, quantizers) or (groups, batch, frames, quantizers), got {tuple(codes.shape)}')
+    if codes.shape[1] == 0: raise ValueError(f'codes {tuple(codes.shape)} have 0 frames: there is nothing to decode')
     quantized = self.quantizer.get_output_from_indices(codes)
     return decode(self, quantized, codes.long())
 
@@ -239,6 +245,10 @@ def for_cpu_inference(self: SoundStream, precision: str = 'bf16') -> SoundStream
     copy.eval().requires_grad_(False)
     for m in (copy.encoder, copy.encoder_attn, copy.decoder_attn, copy.decoder):
         if exists(m): m.to(torch.bfloat16)
+    # every bf16 layer is checked against this model's float32 one on the inputs it sees for half a second of
+    # audio; a layer this CPU computes wrongly in bf16 runs in float32 instead (see `precision`)
+    probe = torch.randn(1, self.target_sample_hz // 2, generator=torch.Generator().manual_seed(0)) * 0.1
+    guard_low_precision(copy, self, probe=lambda m: m.decode(*m.encode(probe)[:2]), what='SoundStream.for_cpu_inference()')
     return copy
 
 SoundStream.for_cpu_inference = for_cpu_inference

@@ -15,11 +15,15 @@ from torch import nn, Tensor
 from ..core import exists, default
 from .attention import Transformer, KVCache
 from .tokens import sample_logits, cfg_combine
+from ..precision import guard_low_precision
 
 DEFAULT_T5_NAME = 'google/t5-v1_1-base'
+# a linear layer of a `for_cpu_generation` copy further than this from float32 (relative error) runs in float32:
+# bf16 rounding leaves ~0.003, int8 weights (1/127 of each row's range) ~0.01–0.02, a wrong kernel ~1
+CPU_GENERATION_TOL = {'bf16': 0.05, 'int8': 0.1}
 
 # %% auto #0
-__all__ = ['DEFAULT_T5_NAME', 'TextEncoder', 'ConditionalTransformer']
+__all__ = ['DEFAULT_T5_NAME', 'CPU_GENERATION_TOL', 'TextEncoder', 'ConditionalTransformer']
 
 # %% ../../nbs/31_text_conditioning.ipynb #349274cd
 class TextEncoder:
@@ -162,14 +166,18 @@ class ConditionalTransformer(nn.Module):
         if precision not in ('int8', 'bf16'): raise ValueError(f"precision must be 'int8' or 'bf16', got {precision!r}")
         if self.device.type != 'cpu': raise ValueError(f'for_cpu_generation is for CPU models; this one is on {self.device}')
         m = copy.deepcopy(self).eval().requires_grad_(False)
-        if precision == 'bf16': return m.to(torch.bfloat16)
-        try: from torch.ao.quantization import quantize_dynamic
-        except ImportError as e:
-            raise ImportError("this torch no longer has torch.ao.quantization: use for_cpu_generation('bf16')") from e
-        with warnings.catch_warnings():  # torch.ao.quantization announces its deprecation on every call
-            warnings.filterwarnings('ignore', category=DeprecationWarning)
-            warnings.filterwarnings('ignore', message='.*(deprecated|quantized tensor creation).*')
-            return quantize_dynamic(m, {nn.Linear}, dtype=torch.qint8)
+        if precision == 'bf16': m = m.to(torch.bfloat16)
+        else:
+            try: from torch.ao.quantization import quantize_dynamic
+            except ImportError as e:
+                raise ImportError("this torch no longer has torch.ao.quantization: use for_cpu_generation('bf16')") from e
+            with warnings.catch_warnings():  # torch.ao.quantization announces its deprecation on every call
+                warnings.filterwarnings('ignore', category=DeprecationWarning)
+                warnings.filterwarnings('ignore', message='.*(deprecated|quantized tensor creation).*')
+                m = quantize_dynamic(m, {nn.Linear}, dtype=torch.qint8)
+        # each linear layer is compared with this model's on inputs of its shape; one the CPU gets wrong runs in float32
+        guard_low_precision(m, self, tol=CPU_GENERATION_TOL[precision], what=f'{type(self).__name__}.for_cpu_generation({precision!r})')
+        return m
 
     @torch.no_grad()
     def _decode(self, step: Callable, num_steps: int, batch: int, *, eos_id: int | None = None,
