@@ -14,8 +14,9 @@ import torch
 from torch import nn, Tensor
 
 from .core import exists, default, load_audio, resample, save_audio
-from .transformer.wrappers import check_compatibility, split_codes, join_codes, semantic_ids_from_wave, codes_from_wave
-from .transformer.tokens import batch_unique_consecutive
+from .transformer.wrappers import (check_compatibility, split_codes, join_codes, semantic_ids_from_wave,
+                                             codes_from_wave, check_finite_wave)
+from .transformer.tokens import batch_unique_consecutive, check_count, check_sampling
 
 # %% auto #0
 __all__ = ['AudioLM']
@@ -43,6 +44,7 @@ class AudioLM(nn.Module):
             raise ValueError('prime_wave is a tensor: pass prime_wave_input_sample_hz (its sample rate) so it can be '
                              'resampled for the semantic tokenizer and for the codec')
         w = prime_wave if prime_wave.ndim == 2 else prime_wave[None]
+        check_finite_wave(w, 'prime_wave')
         w = w.to(next(self.semantic.parameters()).device)
         sem = semantic_ids_from_wave(self.wav2vec, resample(w, input_sample_hz, self.wav2vec.target_sample_hz))
         codes = codes_from_wave(self.codec, resample(w, input_sample_hz, self.codec.target_sample_hz))
@@ -58,6 +60,9 @@ class AudioLM(nn.Module):
         """Generate waves (b, samples) at `codec.target_sample_hz`. `max_length` bounds the semantic
         tokens (prime included); `max_coarse_frames` the codec frames (default: enough for the
         semantic tokens even without de-duplication, ×2)."""
+        check_count(batch_size, 'batch_size'); check_count(max_length, 'max_length')
+        if exists(max_coarse_frames): check_count(max_coarse_frames, 'max_coarse_frames')
+        check_sampling(temperature, filter_thres)
         cond = dict(text=text, text_embeds=text_embeds, cond_scale=cond_scale)
         prime_sem = prime_coarse = None
         if exists(prime_wave):

@@ -17,10 +17,31 @@ from torch.utils.data import Dataset, DataLoader
 from .core import exists, default, cast_tuple, curtail_to_multiple, AudioLoadError, load_audio, resample
 
 # %% auto #0
-__all__ = ['DEFAULT_EXTS', 'SoundDataset', 'pad_stack', 'collate_pad', 'lengths_to_mask', 'get_dataloader']
+__all__ = ['DEFAULT_EXTS', 'find_audio_files', 'SoundDataset', 'pad_stack', 'collate_pad', 'lengths_to_mask', 'get_dataloader']
 
 # %% ../nbs/01_data.ipynb #07553904
 DEFAULT_EXTS = ('flac', 'wav', 'mp3', 'ogg', 'webm')
+
+def find_audio_files(folder, exts=DEFAULT_EXTS, name: str = 'folder') -> list[Path]:
+    """Audio files under `folder` (recursively) whose extension is in `exts`, sorted. A missing folder, a file, or a
+    folder without such files is a `ValueError` naming the folder and the accepted extensions; `name` is how the
+    message calls the folder (e.g. `'--folder'` from a command line)."""
+    folder, exts = Path(folder), tuple(e.lower().lstrip('.') for e in cast_tuple(exts))
+    accepted = 'accepted extensions: ' + ' '.join('.' + e for e in exts)
+    if not folder.is_dir():
+        what = 'is a file, not a folder' if folder.exists() else 'does not exist'
+        raise ValueError(f"{name} '{folder}' {what}: give the folder holding your audio files ({accepted})")
+    files = sorted(p for p in folder.rglob('*') if p.is_file() and p.suffix.lower().lstrip('.') in exts)
+    if not files:
+        others = sorted(p.name for p in folder.rglob('*') if p.is_file())
+        found = f'it holds {len(others)} other file(s), e.g. {", ".join(others[:3])}' if others else 'it is empty'
+        raise ValueError(f"{name} '{folder}' holds no audio files ({accepted}; {found}): "
+                         'put audio files there or choose another folder')
+    return files
+
+def _why(skipped: dict) -> str:
+    (p, r), = list(skipped.items())[:1]
+    return f'{len(skipped)} skipped, e.g. {p.name}: {r}'
 
 def _probe(path: Path) -> str | None:
     "Cheap header check: the reason a file is unusable, or None"
@@ -39,17 +60,14 @@ class SoundDataset(Dataset):
                  max_length: int | Sequence[int] | None = None, seq_len_multiple_of: int | Sequence[int] | None = None,
                  random_crop: bool = True, files: Sequence | None = None):
         self.folder = Path(folder)
-        if files is None:
-            if not self.folder.is_dir(): raise ValueError(f"SoundDataset: folder '{folder}' does not exist or is not a folder")
-            exts = tuple(e.lower().lstrip('.') for e in cast_tuple(exts))
-            files = sorted(p for p in self.folder.rglob('*') if p.is_file() and p.suffix.lower().lstrip('.') in exts)
-            if not files: raise ValueError(f"SoundDataset: no audio files with extensions {exts} under '{folder}'; "
-                                           "point `folder` at your audio or pass `exts=`")
+        if files is None: files = find_audio_files(folder, exts, name='SoundDataset: folder')
+        elif not len(files): raise ValueError('SoundDataset: files= is empty; pass at least one audio file')
         bad = {p: r for p in map(Path, files) if (r := _probe(p))}
         self.skipped: dict[Path, str] = dict(bad)
         self.files = [Path(p) for p in files if Path(p) not in bad]
         if bad: self._warn(bad)
-        if not self.files: raise ValueError(f"SoundDataset: every audio file under '{folder}' is unusable ({len(bad)} skipped)")
+        if not self.files: raise ValueError(f"SoundDataset: every audio file under '{folder}' is unusable ({_why(self.skipped)}): "
+                                            're-export or replace them')
         self.target_sample_hz = cast_tuple(target_sample_hz)
         n = len(self.target_sample_hz)
         self.max_length = cast_tuple(max_length, n)
@@ -83,7 +101,8 @@ class SoundDataset(Dataset):
                     self.skipped[path] = e.cause; self._warn({path: e.cause})
                 continue
             break
-        else: raise RuntimeError('SoundDataset: no readable audio file left')
+        else: raise ValueError(f"SoundDataset: no readable audio file left under '{self.folder}' ({_why(self.skipped)}): "
+                               're-export or replace them')
         wave = self._crop(wave, sr)
         outs = []
         for hz, mx, mult in zip(self.target_sample_hz, self.max_length, self.seq_len_multiple_of):

@@ -6,46 +6,57 @@ Docs: https://audiolm-nb.github.io/audiolm_nb/generate_cli.html.md"""
 
 # %% ../nbs/51_generate_cli.ipynb #db244039
 from __future__ import annotations
-import json
+import json, warnings
 from pathlib import Path
 
 import torch
 
-from .core import exists, AudioLoadError
+from .core import exists, load_audio
 from .checkpoint import safe_load, CheckpointError
-from .trainer.tokens import add_tokenizer_args, load_wav2vec, load_codec
+from .cli import positive_int
+from .trainer.tokens import add_tokenizer_args, load_wav2vec, load_codec, describe, grid_factor, tokenizer_diff
 from .trainer.base import list_checkpoints
 
 # %% auto #0
-__all__ = ['load_transformer', 'add_generate_args', 'generate_cli']
+__all__ = ['load_transformer', 'add_generate_args', 'check_out', 'check_tokenizers', 'load_prime', 'generate_cli']
 
 # %% ../nbs/51_generate_cli.ipynb #81ea4540
 def _checkpoint_and_config(spec, kind: str) -> tuple[Path, dict]:
     "(checkpoint file, saved `model_config.json`) for a results folder or a checkpoint file of a `kind` run"
     path = Path(spec)
-    if not path.exists(): raise SystemExit(f"--{kind}: '{path}' does not exist")
+    if not path.exists(): raise ValueError(f"--{kind}: '{path}' does not exist")
     folder = path if path.is_dir() else path.parent
     cfg_file = folder/'model_config.json'
     if not cfg_file.exists():
-        raise SystemExit(f"--{kind}: '{folder}' has no model_config.json (written by `audiolm train {kind}` beside its "
+        raise ValueError(f"--{kind}: '{folder}' has no model_config.json (written by `audiolm train {kind}` beside its "
                          'checkpoints), so the transformer cannot be rebuilt')
     saved = json.loads(cfg_file.read_text())
     if saved.get('kind') != kind:
-        raise SystemExit(f"--{kind}: '{spec}' holds a {saved.get('kind')} transformer, not a {kind} one")
+        raise ValueError(f"--{kind}: '{spec}' holds a {saved.get('kind')} transformer, not a {kind} one")
     if path.is_file(): return path, saved
     found = list_checkpoints(path, kind)
     if not found:
-        raise SystemExit(f"--{kind}: '{path}' holds no {kind} checkpoint ({kind}.STEP.pt): pass the --results-folder "
+        raise ValueError(f"--{kind}: '{path}' holds no {kind} checkpoint ({kind}.STEP.pt): pass the --results-folder "
                          f"of an `audiolm train {kind}` run, or one checkpoint file")
     return found[-1], saved
+
+def _read_checkpoint(ckpt: Path, kind: str):
+    "`safe_load(ckpt)`; on failure a message of ours (torch's own would suggest unpickling anyway)"
+    try: return safe_load(ckpt)
+    except CheckpointError: pass
+    try: unsafe = torch.serialization.get_unsafe_globals_in_checkpoint(ckpt)
+    except Exception: unsafe = []
+    fix = f'pass a checkpoint written by `audiolm train {kind}` (or its --results-folder)'
+    if unsafe: raise ValueError(f"--{kind}: '{ckpt}' pickles {', '.join(unsafe)}: it would run code when unpickled, "
+                                f"so it was refused; {fix}")
+    raise ValueError(f"--{kind}: '{ckpt}' is truncated, corrupt or not a torch checkpoint; {fix}")
 
 def load_transformer(spec, kind: str, use_ema: bool = True) -> tuple[torch.nn.Module, str]:
     "The `kind` ('semantic', 'coarse', 'fine') transformer of a training run, in eval mode, and a line saying what was loaded"
     from audiolm_nb.trainer.transformer_cli import build_transformer
     ckpt, saved = _checkpoint_and_config(spec, kind)
     model = build_transformer(kind, saved['config'], saved.get('t5'))
-    try: pkg = safe_load(ckpt)
-    except CheckpointError as e: raise SystemExit(f'--{kind}: {e}') from None
+    pkg = _read_checkpoint(ckpt, kind)
     tr = (pkg.get('trainer') or {}) if isinstance(pkg, dict) else {}
     sd, which, ema = pkg.get('model') if isinstance(pkg, dict) else None, 'trained weights', tr.get('ema')
     if exists(ema):  # the average has started once the EMA's update count passed `ema_update_after_step`
@@ -53,10 +64,10 @@ def load_transformer(spec, kind: str, use_ema: bool = True) -> tuple[torch.nn.Mo
         if not exists(start): which += ' (the checkpoint does not say when its moving average starts)'
         elif int(ema['step']) <= start: which += f' (the moving average starts after {start} updates)'
         elif use_ema: sd, which = {k[len('ema_model.'):]: v for k, v in ema.items() if k.startswith('ema_model.')}, 'EMA weights'
-    if not isinstance(sd, dict): raise SystemExit(f"--{kind}: '{ckpt}' holds no model weights")
+    if not isinstance(sd, dict): raise ValueError(f"--{kind}: '{ckpt}' holds no model weights")
     try: model.load_state_dict(sd)
     except RuntimeError as e:
-        raise SystemExit(f"--{kind}: '{ckpt}' does not match its model_config.json ({str(e).splitlines()[0][:200]})") from None
+        raise ValueError(f"--{kind}: '{ckpt}' does not match its model_config.json ({str(e).splitlines()[0][:200]})") from None
     step = tr.get('step', pkg.get('step') if isinstance(pkg, dict) else None)
     return model.eval(), f'{kind}: {ckpt} (step {step}, {which})'
 
@@ -68,12 +79,14 @@ def add_generate_args(p):
         a(f'--{kind}', required=True, help=f'the {kind} transformer: the --results-folder of an `audiolm train {kind}` '
           'run (its latest checkpoint) or one checkpoint file in it')
     add_tokenizer_args(p)
-    a('--out', default='generated.wav', help='the wav file to write (a batch writes NAME_0.wav, NAME_1.wav, ...)')
-    a('--prime', default=None, help='an audio file to continue')
+    a('--out', default='generated.wav', help='the wav file to write (a batch writes NAME_0.wav, NAME_1.wav, ...); '
+      'checked before anything is generated')
+    a('--prime', default=None, help='an audio file to continue (at least one semantic token and one codec frame long: '
+      '20 ms with the default tokenizers)')
     a('--text', action='append', default=None, help='a text to condition on; repeat for a batch (needs transformers '
       'trained with --t5)')
-    a('--batch-size', type=int, default=1, help='how many to generate (without --prime or --text)')
-    a('--max-length', type=int, default=250, help='at most this many semantic tokens, prime included')
+    a('--batch-size', type=positive_int, default=1, help='how many to generate (without --prime or --text)')
+    a('--max-length', type=positive_int, default=250, help='at most this many semantic tokens, prime included')
     a('--temperature', type=float, default=1.)
     a('--filter-thres', type=float, default=0.9, help='top-k filtering: keep the top (1 - filter_thres) of the logits')
     a('--cond-scale', type=float, default=3., help='classifier-free guidance scale (with --text)')
@@ -82,32 +95,83 @@ def add_generate_args(p):
     a('--device', default='cpu')
     return p
 
+# %% ../nbs/51_generate_cli.ipynb #c242035b
+def check_out(out) -> Path:
+    "`--out` as a path, after checking that it can be written (its folder is created)"
+    import soundfile as sf, tempfile
+    out = Path(out)
+    if out.is_dir(): raise ValueError(f"--out '{out}' is a folder: give a file name, e.g. '{out/'generated.wav'}'")
+    if (out.suffix.lstrip('.').upper() or 'WAV') not in sf.available_formats():
+        raise ValueError(f"--out '{out}': cannot write {out.suffix} audio; give a .wav or .flac file name")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=out.parent, prefix=f'.{out.name}.', suffix='.check'): pass
+    except OSError as e:
+        raise OSError(f"--out '{out}': cannot write in '{out.parent}' ({e.strerror or type(e).__name__}); "
+                      'choose a folder you can write to') from None
+    return out
+
+def _semantic_files(args) -> str:
+    if exists(getattr(args, 'hubert', None)): return f"--hubert '{args.hubert}' with --kmeans '{args.kmeans}'"
+    return f"--kmeans '{args.kmeans}'" if exists(args.kmeans) else 'the default MFCC centres (no --kmeans)'
+
+def check_tokenizers(args, wav2vec, codec):
+    "Refuse a codec or semantic tokenizer other than the one a transformer was trained on (its `model_config.json`)"
+    from audiolm_nb.trainer.transformer_cli import USES
+    given = dict(semantic=(describe(wav2vec, 'semantic'), _semantic_files(args), 'semantic tokenizer'),
+                 codes=(describe(codec, 'codes'), f"--codec '{args.codec}'", 'codec'))
+    unrecorded = []
+    for kind, uses in USES.items():
+        cfg_file = _checkpoint_and_config(getattr(args, kind), kind)[0].parent/'model_config.json'
+        recorded = json.loads(cfg_file.read_text()).get('tokenizers')
+        if not exists(recorded): unrecorded.append(str(cfg_file)); continue
+        for k in uses:
+            want, name, what = given[k]
+            diff = tokenizer_diff(recorded.get(k, {}), want)
+            if diff: raise ValueError(f"{name} is not the {what} the {kind} transformer was trained on: '{cfg_file}' "
+                                      f"records another (recorded vs given: {diff}); pass the {what} it was trained on, or "
+                                      f'train the transformers with this one')
+    if unrecorded:
+        warnings.warn(f"{', '.join(unrecorded)}: no record of the codec and semantic tokenizer the run was trained on "
+                      '(trained before audiolm_nb recorded them), so they cannot be checked', stacklevel=2)
+
+def load_prime(path, wav2vec, codec) -> tuple[torch.Tensor, int]:
+    "The `--prime` wave and its sample rate, when it is readable and long enough for one token of each tokenizer"
+    try: wave, hz = load_audio(path, return_sample_hz=True)
+    except ValueError as e: raise ValueError(f'--prime: {e}') from None
+    need = max(grid_factor(m) / m.target_sample_hz for m in (wav2vec, codec))
+    if wave.shape[-1] / hz < need:
+        raise ValueError(f"--prime '{path}' is {wave.shape[-1] / hz:.3f} s long, but a prime must be at least {need:.3f} s "
+                         '(one semantic token and one codec frame): give a longer file')
+    return wave, hz
+
 # %% ../nbs/51_generate_cli.ipynb #9e9cc04c
 def generate_cli(args) -> list[Path]:
     "Run `audiolm generate`; returns the written files"
     from audiolm_nb.audiolm import AudioLM
-    if args.max_length < 1: raise SystemExit(f'--max-length must be at least 1, got {args.max_length}')
-    if args.batch_size < 1: raise SystemExit(f'--batch-size must be at least 1, got {args.batch_size}')
     if exists(args.prime) and exists(args.text):
-        raise SystemExit('give --prime or --text, not both (a prime already fixes the batch)')
-    if exists(args.prime) and not Path(args.prime).is_file(): raise SystemExit(f"--prime: no such file '{args.prime}'")
+        raise ValueError('give --prime or --text, not both (a prime already fixes the batch)')
+    if exists(args.prime) and not Path(args.prime).is_file(): raise ValueError(f"--prime: no such file '{args.prime}'")
+    out = check_out(args.out)
     loaded = {k: load_transformer(getattr(args, k), k, use_ema=not args.no_ema) for k in ('semantic', 'coarse', 'fine')}
     for _, line in loaded.values(): print(line)
     sem, coarse, fine = (loaded[k][0] for k in ('semantic', 'coarse', 'fine'))
     if exists(args.text) and not sem.has_condition:
-        raise SystemExit('--text: these transformers were trained without text conditioning (train them with --t5)')
+        raise ValueError('--text: these transformers were trained without text conditioning (train them with --t5)')
+    wav2vec, codec = load_wav2vec(args), load_codec(args.codec)
+    check_tokenizers(args, wav2vec, codec)
+    prime = load_prime(args.prime, wav2vec, codec) if exists(args.prime) else None
     try:
-        lm = AudioLM(wav2vec=load_wav2vec(args), codec=load_codec(args.codec), semantic_transformer=sem,
-                     coarse_transformer=coarse, fine_transformer=fine).to(args.device)
-    except ValueError as e: raise SystemExit(f'these parts do not fit together: {e}') from None
+        lm = AudioLM(wav2vec=wav2vec, codec=codec, semantic_transformer=sem, coarse_transformer=coarse,
+                     fine_transformer=fine).to(args.device)
+    except ValueError as e: raise ValueError(f'these parts do not fit together: {e}') from None
     if exists(args.seed): torch.manual_seed(args.seed)
     kw = dict(max_length=args.max_length, temperature=args.temperature, filter_thres=args.filter_thres,
               cond_scale=args.cond_scale)
-    if exists(args.prime): kw['prime_wave'] = args.prime
+    if exists(prime): kw.update(prime_wave=prime[0], prime_wave_input_sample_hz=prime[1])
     elif exists(args.text): kw['text'] = list(args.text)
     else: kw['batch_size'] = args.batch_size
-    try: paths = lm.generate_to_file(args.out, **kw)
-    except AudioLoadError as e: raise SystemExit(f'--prime: {e}') from None
+    paths = lm.generate_to_file(out, **kw)
     import soundfile as sf
     for p in paths: print(f'wrote {p}: {sf.info(str(p)).duration:.2f} s at {lm.sample_hz} Hz')
     return paths

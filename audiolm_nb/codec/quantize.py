@@ -17,7 +17,7 @@ from einops import rearrange, reduce
 from ..core import exists, default
 
 # %% auto #0
-__all__ = ['QUANTIZER_KINDS', 'fsq_levels_for', 'QuantizeOutput', 'Quantizer', 'get_output_from_indices',
+__all__ = ['QUANTIZER_KINDS', 'fsq_levels_for', 'nonfinite_items', 'QuantizeOutput', 'Quantizer', 'get_output_from_indices',
            'get_codes_from_indices', 'codebook_usage']
 
 # %% ../../nbs/10_quantize.ipynb #cf2b30b2
@@ -30,6 +30,18 @@ def fsq_levels_for(codebook_size: int) -> list[int]:
     bits = int(bits)
     n4 = {0: 0, 1: 2, 2: 1}[bits % 3]
     return [8] * ((bits - 2 * n4) // 3) + [4] * n4
+
+# %% ../../nbs/10_quantize.ipynb #e2a73a82
+def nonfinite_items(x: Tensor) -> list[int]:
+    "Indices along the first (batch) axis of `x` whose values include a NaN or an infinity"
+    if torch.isfinite(x).all(): return []
+    return (~torch.isfinite(x)).reshape(len(x), -1).any(1).nonzero().flatten().tolist()
+
+def _refuse_nonfinite(x: Tensor):
+    if bad := nonfinite_items(x):
+        raise ValueError(f'Quantizer: batch item(s) {bad} hold NaN or infinite frames; the batch is refused before it '
+                         'could update the codebooks. Check those items for NaN/inf audio samples (or the encoder '
+                         'for overflow, e.g. under fp16) and remove them from the training data')
 
 # %% ../../nbs/10_quantize.ipynb #b455b07c
 QUANTIZER_KINDS = ('rvq', 'lfq', 'fsq')
@@ -105,6 +117,7 @@ class Quantizer(nn.Module):
     def forward(self, x: Tensor) -> QuantizeOutput:
         if x.ndim != 3 or x.shape[-1] != self.dim:
             raise ValueError(f'Quantizer expects frames of shape (batch, frames, {self.dim}), got {tuple(x.shape)}')
+        if self.training: _refuse_nonfinite(x)  # before the library's EMA / k-means / dead-code updates
         if not self.training and not (torch.is_grad_enabled() and x.requires_grad) and _fast_rvq_ok(self):
             return _fast_rvq_eval(self, x)
         with (nullcontext() if self.training else self._no_codebook_init()):
@@ -115,6 +128,7 @@ class Quantizer(nn.Module):
     @torch.no_grad()
     def init_codebooks_(self, x: Tensor) -> 'Quantizer':
         "Run the k-means initialisation now on frames `x` (batch, frames, dim), in place, without EMA updates"
+        _refuse_nonfinite(x)
         was_training = self.training
         self.train()
         rvqs = [m for m in self.rq.modules() if hasattr(m, 'quantize_dropout') and hasattr(m, 'layers')]

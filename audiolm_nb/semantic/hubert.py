@@ -18,8 +18,9 @@ from ..core import exists, default
 from .kmeans import KMeansQuantizer, KmeansTokenizer
 
 # %% auto #0
-__all__ = ['FAIRSEQ_SAFE_GLOBALS', 'FairseqDictionaryStandIn', 'load_fairseq_checkpoint', 'parse_conv_layers', 'conv_geometry',
-           'rename_state_dict', 'HubertFeatures', 'load_hubert', 'HubertWithKmeans', 'FairseqVQWav2Vec']
+__all__ = ['FAIRSEQ_SAFE_GLOBALS', 'FairseqDictionaryStandIn', 'load_weights_only', 'load_fairseq_checkpoint',
+           'parse_conv_layers', 'conv_geometry', 'rename_state_dict', 'HubertFeatures', 'load_hubert',
+           'HubertWithKmeans', 'FairseqVQWav2Vec']
 
 # %% ../../nbs/20_hubert.ipynb #1df2d5a3
 class FairseqDictionaryStandIn:
@@ -29,25 +30,37 @@ class FairseqDictionaryStandIn:
 
 FAIRSEQ_SAFE_GLOBALS = [(FairseqDictionaryStandIn, 'fairseq.data.dictionary.Dictionary')]
 
-def load_fairseq_checkpoint(path) -> dict:
-    "A fairseq checkpoint as plain data: `torch.load(weights_only=True)` with only the `Dictionary` stand-in allowed"
-    path = Path(path)
-    if not path.is_file(): raise FileNotFoundError(f"HuBERT checkpoint '{path}' does not exist (check the path)")
-    ser = torch.serialization
+def load_weights_only(path, fix: str, allowed=()):
+    """`torch.load(path, weights_only=True)` with only the `allowed` `(stand-in, name)` globals. A file that pickles
+    anything else is refused — unpickling it would run code — with a `ValueError` naming what it pickles and `fix`."""
+    path, ser = Path(path), torch.serialization
     try: needed = set(ser.get_unsafe_globals_in_checkpoint(path))
-    except Exception: needed = set()   # not a zip checkpoint: torch.load below gives the error
-    unknown = sorted(needed - {name for _, name in FAIRSEQ_SAFE_GLOBALS})
-    if unknown:
-        raise ValueError(f"refusing to load '{path}': it pickles {', '.join(unknown)}, which is not allowed "
-                         "(only fairseq.data.dictionary.Dictionary is, through an inert stand-in). Loading it "
-                         "could run arbitrary code; re-save the weights you need with torch.save(state_dict).")
+    except Exception: needed = set()   # not a zip checkpoint: torch.load below tells
+    unknown = sorted(needed - {name for _, name in allowed})
+    def refused(what):
+        return ValueError(f"refusing to load '{path}': it {what}, so it would run code when unpickled and was refused; "
+                          f"{fix}")
+    if unknown: raise refused(f"pickles {', '.join(unknown)}, which is not plain tensors and data")
     import pickle
-    with ser.safe_globals(FAIRSEQ_SAFE_GLOBALS):
+    with ser.safe_globals(list(allowed)):
         try:
             try: return torch.load(path, map_location='cpu', weights_only=True, mmap=True)
             except RuntimeError: return torch.load(path, map_location='cpu', weights_only=True)  # legacy, non-zip files
         except pickle.UnpicklingError as e:
-            raise ValueError(f"refusing to load '{path}': {str(e).splitlines()[0][:300]}") from None
+            if 'Unsupported operand' not in str(e):   # else: not a pickle at all (corrupt), told below
+                g = re.search(r'GLOBAL (\S+)', str(e))
+                raise refused(f"pickles {g[1] if g else 'objects'}, which is not plain tensors and data") from None
+            err = 'not a pickle torch can read'
+        except Exception as e: err = f"{type(e).__name__}: {' '.join(str(e).split())[:120]}"
+    raise ValueError(f"'{path}' is truncated, corrupt or not a torch checkpoint ({err})")
+
+def load_fairseq_checkpoint(path) -> dict:
+    "A fairseq checkpoint as plain data: `torch.load(weights_only=True)` with only the `Dictionary` stand-in allowed"
+    path = Path(path)
+    if not path.is_file(): raise FileNotFoundError(f"HuBERT checkpoint '{path}' does not exist (check the path)")
+    return load_weights_only(path, 'only fairseq.data.dictionary.Dictionary is allowed (through an inert stand-in). '
+                             'Where you trust the file, re-save the weights you need with torch.save(state_dict)',
+                             FAIRSEQ_SAFE_GLOBALS)
 
 # %% ../../nbs/20_hubert.ipynb #af2a89a5
 def parse_conv_layers(spec: str) -> list[tuple[int, int, int]]:
@@ -176,7 +189,10 @@ def _from_hf(path: Path, num_layers):
     if (path/'model.safetensors').exists():
         from safetensors.torch import load_file
         sd = load_file(str(path/'model.safetensors'))
-    elif (path/'pytorch_model.bin').exists(): sd = torch.load(path/'pytorch_model.bin', map_location='cpu', weights_only=True)
+    elif (path/'pytorch_model.bin').exists():
+        sd = load_weights_only(path/'pytorch_model.bin', 'use a folder with model.safetensors, or convert this one once '
+                               "where you trust it: transformers' from_pretrained(folder).save_pretrained(folder, "
+                               'safe_serialization=True) writes model.safetensors')
     else: raise FileNotFoundError(f"'{path}' has neither model.safetensors nor pytorch_model.bin")
     conv = list(zip(c['conv_dim'], c['conv_kernel'], c['conv_stride']))
     n = min(default(num_layers, c['num_hidden_layers']), c['num_hidden_layers'])
@@ -187,6 +203,7 @@ def _from_hf(path: Path, num_layers):
     pp = json.loads(pre.read_text()) if pre.exists() else {}
     return model, rename_state_dict(sd, 'hf', n), conv, int(pp.get('sampling_rate', 16000)), bool(pp.get('do_normalize', False))
 
+# %% ../../nbs/20_hubert.ipynb #e5ffa6d0
 def load_hubert(path, num_layers: int | None = None) -> HubertFeatures:
     "`HubertFeatures` from a fairseq checkpoint file or a Hugging Face model folder, without fairseq"
     path = Path(path)

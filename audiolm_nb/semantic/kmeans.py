@@ -45,26 +45,52 @@ def save_centroids(path, centroids, meta: dict | None = None) -> Path:
     else: raise ValueError(f"unsupported centroid file suffix '{path.suffix}' for {path}: use .npz or .safetensors")
     return path
 
+# %% ../../nbs/21_kmeans.ipynb #ed2a0e44
+_EXPECTED = ('expected k-means centres written by `audiolm fit-kmeans` or save_centroids (.npz or .safetensors); '
+             'is it truncated, or another kind of file?')
+
+def _read_plain(path: Path, kind: str) -> tuple[np.ndarray, str]:
+    "(centroids, meta JSON) of an .npz or .safetensors file; any failure is a ValueError naming the file"
+    try:
+        if kind == 'npz':
+            with np.load(path, allow_pickle=False) as z: arrays = {k: z[k] for k in z.files}
+            meta = str(arrays['meta']) if 'meta' in arrays else '{}'
+        else:
+            from safetensors import safe_open
+            with safe_open(str(path), 'np') as f:
+                arrays, meta = {k: f.get_tensor(k) for k in f.keys()}, (f.metadata() or {}).get('meta', '{}')
+    except Exception as e:
+        if 'allow_pickle' in str(e):
+            raise ValueError(f"k-means file '{path}' holds pickled object arrays: they would run code when unpickled, "
+                             f"so it was refused; {_EXPECTED}") from None
+        raise ValueError(f"k-means file '{path}' is not a readable .{kind} file ({type(e).__name__}: "
+                         f"{' '.join(str(e).split())[:120]}); {_EXPECTED}") from None
+    if 'centroids' not in arrays: raise ValueError(f"k-means file '{path}' has no 'centroids' array; {_EXPECTED}")
+    return arrays['centroids'], meta
+
 def load_centroids(path, allow_pickle: bool = False) -> tuple[torch.Tensor, dict]:
     """Load `(centroids, meta)` from an `.npz`/`.safetensors` file of `save_centroids`, or — only with
     `allow_pickle=True` — from a joblib-pickled scikit-learn k-means (the reference's `*.bin`)."""
     path = Path(path)
     if not path.is_file(): raise FileNotFoundError(f"k-means file '{path}' does not exist (check the path)")
     kind = _file_kind(path)
-    if kind == 'npz':
-        with np.load(path, allow_pickle=False) as z:
-            if 'centroids' not in z: raise ValueError(f"'{path}' has no 'centroids' array; was it written by save_centroids?")
-            return torch.from_numpy(z['centroids'].astype(np.float32)), json.loads(str(z['meta'])) if 'meta' in z else {}
-    if kind == 'safetensors':
-        from safetensors import safe_open
-        with safe_open(str(path), 'pt') as f:
-            return f.get_tensor('centroids').float(), json.loads((f.metadata() or {}).get('meta', '{}'))
+    if kind == 'pickle' and path.suffix in ('.npz', '.safetensors'):
+        raise ValueError(f"k-means file '{path}' is not a {path.suffix} file (its first bytes are not a "
+                         f"{path.suffix} header); {_EXPECTED}")
+    if kind != 'pickle':
+        c, meta = _read_plain(path, kind)
+        try: meta = json.loads(meta)
+        except json.JSONDecodeError: raise ValueError(f"k-means file '{path}' has a meta entry that is not JSON; {_EXPECTED}") from None
+        return torch.from_numpy(np.asarray(c, dtype=np.float32)), meta
     if not allow_pickle:
-        raise ValueError(f"'{path}' is a pickle (e.g. the reference's joblib k-means .bin); unpickling can run "
-                         "arbitrary code, so it is refused. If you trust the file pass allow_pickle=True, and "
-                         "convert it once: KMeansQuantizer.load(path, allow_pickle=True).save('km.npz')")
+        raise ValueError(f"k-means file '{path}' is a pickle (e.g. the reference's joblib k-means .bin): it would run "
+                         "code when unpickled, so it was refused. If you trust the file, pass allow_pickle=True (on the "
+                         "command line: --allow-pickle) and convert it once: "
+                         "KMeansQuantizer.load(path, allow_pickle=True).save('km.npz')")
     import joblib
-    km = joblib.load(path)
+    try: km = joblib.load(path)
+    except Exception as e:
+        raise ValueError(f"k-means file '{path}' could not be unpickled ({type(e).__name__}); {_EXPECTED}") from None
     if not hasattr(km, 'cluster_centers_'):
         raise ValueError(f"'{path}' unpickled to {type(km).__name__}, which has no cluster_centers_ (not a fitted k-means)")
     return torch.from_numpy(np.asarray(km.cluster_centers_, dtype=np.float32)), {'source': 'sklearn-pickle'}
@@ -222,7 +248,7 @@ def add_fit_kmeans_args(parser):
 def fit_kmeans_cli(args) -> Path:
     "Run `fit-kmeans` from parsed `args`; prints a one-line summary"
     out = Path(args.output)
-    if out.suffix not in ('.npz', '.safetensors'): raise SystemExit(f'--output must end in .npz or .safetensors, got {out}')
+    if out.suffix not in ('.npz', '.safetensors'): raise ValueError(f"--output '{out}' must end in .npz or .safetensors")
     q = fit_kmeans(args.folder, args.num_clusters, args.layer, checkpoint=args.checkpoint,
                    max_frames=args.max_frames, seed=args.seed, output_path=out)
     print(f"wrote {out}: {q.codebook_size} centres of dim {q.dim} from {q.meta['num_frames']} frames "

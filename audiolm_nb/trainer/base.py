@@ -8,7 +8,8 @@ Docs: https://audiolm-nb.github.io/audiolm_nb/trainer.html.md"""
 
 # %% ../../nbs/40_trainer.ipynb #bb726c1a
 from __future__ import annotations
-import math, os, re, shutil, warnings
+import importlib, math, os, re, shutil, warnings
+from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -17,7 +18,7 @@ from typing import Callable, Iterable
 
 import torch
 from torch import nn
-from torch.utils.data import Dataset, DataLoader, random_split, default_collate
+from torch.utils.data import Dataset, DataLoader, Subset, random_split, default_collate
 
 from .. import __version__
 from ..core import exists, default, save_audio
@@ -27,7 +28,8 @@ from .utils import (get_optimizer, get_scheduler, ResumableBatchSampler, fixed_b
     gather_objects, run_on_main, format_losses, save_spectrograms)
 
 # %% auto #0
-__all__ = ['Stage', 'Trainer', 'list_checkpoints']
+__all__ = ['TRAINING_CLI_NAMES', 'TRACKER_PACKAGES', 'Stage', 'Trainer', 'TrainingDiverged', 'nonfinite_rows', 'describe_items',
+           'list_checkpoints']
 
 # %% ../../nbs/40_trainer.ipynb #a95d5483
 @dataclass
@@ -68,14 +70,17 @@ class Trainer:
                  print_every: int | None = 10, log_with='csv', project_name: str | None = None,
                  hparams: dict | None = None, seed: int = 0, dl_num_workers: int = 0, max_nonfinite_steps: int = 20,
                  progress: bool = True, accelerator=None, mixed_precision: str = 'no', cpu: bool | None = None,
-                 init_process_group_timeout_seconds: int = 1800, accelerate_kwargs: dict | None = None):
-        for k, v in dict(num_train_steps=num_train_steps, batch_size=batch_size, grad_accum_every=grad_accum_every).items():
-            if not isinstance(v, int) or v < 1: raise ValueError(f'{k} must be a positive integer, got {v!r}')
+                 init_process_group_timeout_seconds: int = 1800, accelerate_kwargs: dict | None = None,
+                 arg_names: dict | None = None):  # how errors name arguments, e.g. TRAINING_CLI_NAMES (below)
+        self.arg_names = dict(arg_names or {})
+        for k, v in dict(num_train_steps=num_train_steps, batch_size=batch_size, grad_accum_every=grad_accum_every,
+                         max_nonfinite_steps=max_nonfinite_steps).items():
+            if not isinstance(v, int) or v < 1: raise ValueError(f'{self._arg(k)} must be a positive integer, got {v!r}')
         if not 0 <= valid_frac < 1: raise ValueError(f'valid_frac must be in [0, 1), got {valid_frac}')
         if not models or not stages: raise ValueError('a trainer needs at least one model and one stage')
         if len({s.name for s in stages}) != len(stages): raise ValueError('stage names must be unique')
         if resume and force_clear_prev_results:
-            raise ValueError('resume and force_clear_prev_results contradict each other: pick one')
+            raise ValueError(f"{self._arg('resume', True)} and {self._arg('force_clear_prev_results', True)} contradict each other: pick one")
         self.models, self.num_train_steps, self.batch_size = dict(models), num_train_steps, batch_size
         self.grad_accum_every, self.valid_every, self.valid_max_batches = grad_accum_every, valid_every, valid_max_batches
         self.num_samples, self.save_results_every, self.save_model_every = num_samples, save_results_every, save_model_every
@@ -84,7 +89,7 @@ class Trainer:
         self.results_folder = Path(results_folder)
         self.primary_name = next(iter(self.models))
         self.ckpt_prefix = default(checkpoint_prefix, self.primary_name)
-        self.step, self.data_consumed, self.skipped_steps, self._nonfinite, self._train_iter, self._bar = 0, 0, 0, 0, None, None
+        self.step, self.data_consumed, self.skipped_steps, self._nonfinite, self._train_iter, self._bar = 0, 0, 0, {}, None, None
 
         # processes. On a machine without GPUs, accelerate ignores torchrun unless told `cpu=True`
         world = int(os.environ.get('WORLD_SIZE', 1))
@@ -105,8 +110,8 @@ class Trainer:
         existing = self.checkpoints()
         if existing and not resume and not force_clear_prev_results:
             raise ValueError(f"results folder '{self.results_folder}' already holds checkpoints ({existing[-1].name}); "
-                             'pass resume=True to continue that run, force_clear_prev_results=True to delete it, '
-                             'or choose another results_folder')
+                             f"pass {self._arg('resume', True)} to continue that run, {self._arg('force_clear_prev_results', True)} "
+                             f"to delete it, or choose another {self._arg('results_folder')}")
         if force_clear_prev_results and self.is_main and self.results_folder.exists(): shutil.rmtree(self.results_folder)
         self.accelerator.wait_for_everyone()
         if self.is_main: self.results_folder.mkdir(parents=True, exist_ok=True)
@@ -147,19 +152,13 @@ class Trainer:
         if resume:
             path = resume if isinstance(resume, (str, Path)) else (self.checkpoints() or [None])[-1]
             if exists(path): self.load(path)
-            else: self.print(f"resume=True: no checkpoint in '{self.results_folder}', starting from step 0")
+            else: self.print(f"{self._arg('resume', True)}: no checkpoint in '{self.results_folder}', starting from step 0")
         hp = dict(num_train_steps=num_train_steps, batch_size=batch_size, grad_accum_every=grad_accum_every,
                   num_processes=self.num_processes, **{f'lr_{s.name}': s.lr for s in self.stages}, **(hparams or {}))
         self.accelerator.init_trackers(default(project_name, self.ckpt_prefix), config={k: v for k, v in hp.items() if _plain(v)})
         if self.is_main and self.step:
             for t in self.accelerator.trackers:
                 if isinstance(t, CSVTracker): t.truncate_after(self.step)
-
-    def _trackers(self, log_with):
-        out = []
-        for t in ([] if log_with is None else log_with if isinstance(log_with, (list, tuple)) else [log_with]):
-            out.append(CSVTracker('run', self.results_folder) if t == 'csv' else t)
-        return out
 
     # ---- small helpers
     @property
@@ -196,10 +195,12 @@ class Trainer:
     def _next_batch(self):
         if self._train_iter is None:  # the data order is a function of (seed, position): see ResumableBatchSampler
             rank = self.accelerator.process_index
-            self._train_iter = iter(self._loader(self.train_ds, ResumableBatchSampler(
-                len(self.train_ds), self.batch_size, self.num_processes, rank, self.seed, start=self.data_consumed)))
+            self._batch_idx = deque()  # each batch's dataset indices, in the loader's order (see _check_batch)
+            self._train_iter = iter(self._loader(self.train_ds, _Recorded(ResumableBatchSampler(
+                len(self.train_ds), self.batch_size, self.num_processes, rank, self.seed, start=self.data_consumed), self._batch_idx)))
         batch = next(self._train_iter)
         self.data_consumed += 1
+        self._check_batch(batch, self._batch_idx.popleft())
         return self.to_device(batch)
 
     @contextmanager
@@ -224,6 +225,9 @@ def _method(f):
     setattr(Trainer, name, f)
     return f
 
+class TrainingDiverged(FloatingPointError, ValueError):
+    "Too many non-finite steps in a row (a `ValueError` too, so the command line reports it in one line)"
+
 @_method
 def __stage_step(self, st: Stage, batches: list) -> dict:
     groups = st.optimizer.param_groups  # AdamW's rate as lr_<stage>; Muon's (if any) as muon_lr_<stage>
@@ -243,14 +247,14 @@ def __stage_step(self, st: Stage, batches: list) -> dict:
     if math.isfinite(gn) or exists(scaler):  # with fp16 the scaler skips overflowing steps itself
         st.optimizer.step()
         if not st.optimizer.step_was_skipped: st.scheduler.step()
-        self._nonfinite = 0
+        self._nonfinite[st.name] = 0
     else:
-        self.skipped_steps += 1; self._nonfinite += 1
-        warnings.warn(f'step {self.step}: non-finite gradient norm in stage {st.name!r}; update skipped '
-                      f'({self._nonfinite} in a row)')
-        if self._nonfinite >= self.max_nonfinite_steps:
-            raise FloatingPointError(f'{self._nonfinite} steps in a row had non-finite gradients in stage {st.name!r}: '
-                                     'lower the learning rate or check the data')
+        self.skipped_steps += 1; n = self._nonfinite[st.name] = self._nonfinite.get(st.name, 0) + 1
+        warnings.warn(f'step {self.step}: non-finite gradient norm in stage {st.name!r}; update skipped ({n} in a row)')
+        if n >= self.max_nonfinite_steps:
+            raise TrainingDiverged(f'step {self.step}: {n} steps in a row had non-finite gradients in stage {st.name!r}, '
+                                   'so training stops: resume from the last checkpoint with a lower learning rate, '
+                                   'or check the data')
     for m in self.models.values(): m.zero_grad(set_to_none=True)
     return {**logs, **acc}
 
@@ -266,6 +270,75 @@ def _train_step(self) -> dict:
     if exists(self.ema): self.ema.update()
     self.step += 1
     return reduce_mean(logs)
+
+# %% ../../nbs/40_trainer.ipynb #7474cecf
+TRAINING_CLI_NAMES = dict(resume='--resume', force_clear_prev_results='--force-clear', results_folder='--results-folder',
+                          num_train_steps='--num-train-steps', batch_size='--batch-size',
+                          grad_accum_every='--grad-accum-every', log_with='--log-with')
+# accelerate's trackers and the packages (any one of them) each needs
+TRACKER_PACKAGES = dict(tensorboard=('tensorboard', 'tensorboardX'), wandb=('wandb',), comet_ml=('comet_ml',), aim=('aim',),
+                        mlflow=('mlflow',), clearml=('clearml',), dvclive=('dvclive',), swanlab=('swanlab',), trackio=('trackio',))
+
+@_method
+def __arg(self, k: str, v=None) -> str:
+    "How a message names argument `k` set to `v`: `resume=True` from Python, `--resume` with `arg_names`"
+    flag = self.arg_names.get(k)
+    if flag is None: return k if v is None else f'{k}={v!r}'
+    return flag if v is None or v is True else f'{flag} {v}'
+
+def _importable(name: str) -> bool:
+    try: importlib.import_module(name); return True
+    except ImportError: return False
+
+@_method
+def __trackers(self, log_with) -> list:
+    "accelerate's `log_with` list ('csv': our `CSVTracker`); an unknown tracker or a missing package fails now"
+    out = []
+    for t in ([] if log_with is None else log_with if isinstance(log_with, (list, tuple)) else [log_with]):
+        if t == 'csv': out.append(CSVTracker('run', self.results_folder)); continue
+        if isinstance(t, str):
+            if t not in TRACKER_PACKAGES:
+                raise ValueError(f"{self._arg('log_with', t)}: unknown tracker; use csv, none or one of {', '.join(TRACKER_PACKAGES)}")
+            if not any(map(_importable, TRACKER_PACKAGES[t])):
+                pkg = TRACKER_PACKAGES[t][0]
+                raise ImportError(f"{self._arg('log_with', t)} needs the {pkg} package, which is not installed: "
+                                  f"pip install {pkg}, or log to metrics.csv with {self._arg('log_with', 'csv')}")
+        out.append(t)
+    return out
+
+# %% ../../nbs/40_trainer.ipynb #382f52bb
+class _Recorded:
+    "A batch sampler that also appends each batch's indices to `log`; the loader yields batches in the same order"
+    def __init__(self, sampler, log: deque): self.sampler, self.log = sampler, log
+    def __iter__(self):
+        for b in self.sampler: self.log.append(b); yield b
+
+def nonfinite_rows(batch) -> list[int]:
+    "Items (rows) of a collated batch (a tensor, or lists/tuples/dicts of them) holding a NaN or infinite float"
+    if torch.is_tensor(batch):
+        if not batch.is_floating_point() or batch.ndim == 0 or torch.isfinite(batch).all(): return []
+        return (~torch.isfinite(batch)).reshape(len(batch), -1).any(1).nonzero().flatten().tolist()
+    parts = batch.values() if isinstance(batch, dict) else batch if isinstance(batch, (list, tuple)) else []
+    return sorted({i for p in parts for i in nonfinite_rows(p)})
+
+def describe_items(ds, idxs: list[int]) -> str:
+    "Items `idxs` of `ds` as an error names them: with their files when the dataset (under any `Subset`) has `files`"
+    while isinstance(ds, Subset): idxs, ds = [int(ds.indices[i]) for i in idxs], ds.dataset
+    out = f"item(s) {', '.join(map(str, idxs))} of the {type(ds).__name__}"
+    files = getattr(ds, 'files', None)
+    if isinstance(files, (list, tuple)) and all(0 <= i < len(files) for i in idxs):
+        out += ' (' + ', '.join(str(files[i]) for i in idxs) + ')'
+    return out
+
+@_method
+def __check_batch(self, batch, idxs: list):
+    "Raise on every process, naming the items, if any process's micro-batch holds NaN/inf (call on every process)"
+    rows = nonfinite_rows(batch)
+    if not reduce_mean({'bad': float(bool(rows))})['bad']: return
+    found = gather_objects(describe_items(self.train_ds, [idxs[r] for r in rows]) if rows else None)
+    where = '; '.join(f'process {k}: {d}' if self.num_processes > 1 else d for k, d in enumerate(found) if d)
+    raise ValueError(f'step {self.step}: the training batch holds NaN or infinite values in {where}; stopping before '
+                     'they reach the models: fix or remove those items (a resumed run would meet them again)')
 
 # %% ../../nbs/40_trainer.ipynb #2981d548
 @_method

@@ -15,8 +15,9 @@ import torch
 from torch.utils.data import Dataset
 
 from ..core import exists, default
-from ..data import SoundDataset, collate_pad
-from .base import Trainer, Stage
+from ..cli import json_object, positive_int, positive_float
+from ..data import SoundDataset, collate_pad, find_audio_files
+from .base import Trainer, Stage, TRAINING_CLI_NAMES
 from .utils import add_training_args
 
 # %% auto #0
@@ -51,7 +52,7 @@ class SoundStreamTrainer(Trainer):
                 raise ValueError(f'data_max_length {data_max_length} is shorter than one codec frame ({mult} samples)')
             dataset = SoundDataset(folder, target_sample_hz=ss.target_sample_hz, max_length=data_max_length,
                                    seq_len_multiple_of=mult)
-        self.skipped_files = dict(getattr(dataset, 'skipped', {}))
+        self.skipped_files = getattr(dataset, 'skipped', {})  # the dataset's own dict: files found unreadable later join it
         self.soundstream, self.adversarial_start_step = ss, adversarial_start_step
         self.apply_grad_penalty_every, self._recons = apply_grad_penalty_every, {}
         dws = default(discr_warmup_steps, warmup_steps)
@@ -122,7 +123,7 @@ def add_train_soundstream_args(p: argparse.ArgumentParser):
     a('--folder', required=True, help='folder of audio files (searched recursively)')
     a('--results-folder', default='./results/soundstream', help='checkpoints, samples and metrics.csv go here')
     a('--preset', choices=list(SOUNDSTREAM_PRESETS), default='small', help='model size')
-    a('--model-config', default=None, help='JSON object of SoundStream arguments overriding the preset')
+    a('--model-config', type=json_object, default=None, help='JSON object of SoundStream arguments overriding the preset')
     a('--init-from', default=None, help='start from this SoundStream checkpoint (its stored configuration)')
     d = {k: v.default for k, v in inspect.signature(SoundStreamTrainer.__init__).parameters.items()}  # one set of defaults
     a('--adversarial-start-step', type=int, default=d['adversarial_start_step'])
@@ -131,18 +132,23 @@ def add_train_soundstream_args(p: argparse.ArgumentParser):
     add_training_args(p, num_train_steps=10_000, batch_size=8, data_max_length_seconds=1., lr=d['lr'],
                       warmup_steps=d['warmup_steps'], max_grad_norm=d['max_grad_norm'], save_results_every=100,
                       save_model_every=1000)
+    stricter = dict(num_train_steps=positive_int, batch_size=positive_int, grad_accum_every=positive_int,
+                    data_max_length_seconds=positive_float, lr=positive_float)
+    for act in p._actions:  # a bad count is argparse's one-line error naming the flag, before any work
+        if act.dest in stricter: act.type = stricter[act.dest]
     return p
 
 def train_soundstream_cli(args) -> SoundStreamTrainer:
     "Run `audiolm train soundstream` with parsed `args`; returns the trainer after training"
     from audiolm_nb.codec.soundstream import SoundStream
     from audiolm_nb.checkpoint import safe_load
+    find_audio_files(args.folder, name='--folder')  # a folder without audio fails now, before the model is built
     results = Path(args.results_folder)
     prev = sorted(results.glob('soundstream.*.pt'), key=lambda p: int(p.name.split('.')[1]) if p.name.split('.')[1].isdigit() else -1)
     if args.resume and prev: ss = SoundStream.init_and_load_from(prev[-1])
     elif args.init_from: ss = SoundStream.init_and_load_from(args.init_from)
     else:
-        cfg = SOUNDSTREAM_PRESETS[args.preset] | (json.loads(args.model_config) if args.model_config else {})
+        cfg = SOUNDSTREAM_PRESETS[args.preset] | (args.model_config or {})
         ss = SoundStream(**cfg)
     tr = SoundStreamTrainer(
         ss, folder=args.folder, results_folder=results, num_train_steps=args.num_train_steps, batch_size=args.batch_size,
@@ -153,7 +159,8 @@ def train_soundstream_cli(args) -> SoundStreamTrainer:
         save_results_every=args.save_results_every, save_model_every=args.save_model_every,
         keep_last_n_checkpoints=args.keep_last, resume=args.resume, force_clear_prev_results=args.force_clear or None,
         use_ema=not args.no_ema, seed=args.seed, dl_num_workers=args.num_workers, mixed_precision=args.mixed_precision,
-        log_with=None if args.log_with == 'none' else args.log_with, progress=not args.no_progress)
+        log_with=None if args.log_with == 'none' else args.log_with, progress=not args.no_progress,
+        arg_names=TRAINING_CLI_NAMES)  # errors name --resume, --force-clear, ... rather than Python arguments
     tr.train()
     tr.print(f'done: step {tr.step}; checkpoints in {results} (load with SoundStream.init_and_load_from)')
     tr.close()

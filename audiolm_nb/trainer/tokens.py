@@ -27,7 +27,7 @@ from ..data import SoundDataset, pad_stack
 
 # %% auto #0
 __all__ = ['KINDS', 'split_item', 'FrameGrid', 'AudioItems', 'pad_ids', 'collate_items', 'fingerprint', 'grid_factor',
-           'run_tokenizer', 'tokenize', 'describe', 'Tokenizers', 'build_token_cache', 'TokenDataset',
+           'run_tokenizer', 'tokenize', 'describe', 'Tokenizers', 'build_token_cache', 'tokenizer_diff', 'TokenDataset',
            'add_tokenizer_args', 'load_wav2vec', 'load_codec', 'add_tokenize_args', 'tokenize_cli']
 
 # %% ../../nbs/42a_token_cache.ipynb #3d53c954
@@ -228,7 +228,11 @@ def build_token_cache(source, path, wav2vec: nn.Module | None = None, codec: nn.
     "Tokenize every clip of `source` (a folder of audio or a dataset) once and write the ids to `path`"
     dev = default(device, 'cpu')
     tok = Tokenizers(wav2vec, codec).to(dev)
-    items = AudioItems(source, tok.grid, random_crop=False)
+    with warnings.catch_warnings(record=True) as caught:   # held back: when no file is usable, the error says it all
+        warnings.simplefilter('always')
+        try: items = AudioItems(source, tok.grid, random_crop=False)
+        except ValueError as e: raise ValueError(f'nothing to tokenize: {e}') from None
+    for w in caught: warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     ds = items.dataset
     files = getattr(ds, 'files', None) if isinstance(ds, SoundDataset) else None
     root = Path(source) if isinstance(source, (str, Path)) else getattr(ds, 'folder', None)
@@ -256,14 +260,20 @@ def build_token_cache(source, path, wav2vec: nn.Module | None = None, codec: nn.
     return atomic_save(pkg, path)
 
 # %% ../../nbs/42a_token_cache.ipynb #39ed30e0
+def tokenizer_diff(recorded: dict, given: dict) -> dict:
+    "`{field: (recorded, given)}` where two `describe` dicts differ: empty when they describe the same tokenizer"
+    return {f: (recorded.get(f), v) for f, v in given.items() if recorded.get(f) != v}
+
 class TokenDataset(Dataset):
     "Items `dict(semantic=..., codes=..., text=...)` from a token cache, windows of at most `max_seconds` on the grid"
     def __init__(self, path, kinds: Sequence[str] | None = None, max_seconds: float | None = None,
                  random_crop: bool = True, with_text: bool | None = None):
-        self.path = Path(path)
-        pkg = safe_load(self.path)
+        self.path, how = Path(path), 'make one with `audiolm tokenize --folder DIR --out tokens.pt` (or build_token_cache)'
+        if not self.path.is_file(): raise CheckpointError(f"token cache '{path}' does not exist: {how}")
+        try: pkg = safe_load(self.path)
+        except CheckpointError: pkg = None
         if not isinstance(pkg, dict) or not str(pkg.get('format', '')).startswith('audiolm_nb.tokens'):
-            raise CheckpointError(f"'{path}' is not a token cache (make one with `audiolm tokenize` or build_token_cache)")
+            raise CheckpointError(f"'{path}' is not a token cache (the file of token ids `audiolm tokenize` writes): {how}")
         self.meta, self.names, self.texts = pkg['tokenizers'], list(pkg['names']), pkg['texts']
         self.kinds = tuple(default(kinds, tuple(pkg['ids'])))
         for k in self.kinds:
@@ -285,8 +295,7 @@ class TokenDataset(Dataset):
         "Raise `ValueError` unless the cache's ids were made by these tokenizers"
         for k, m in zip(KINDS, (wav2vec, codec)):
             if not exists(m) or k not in self.kinds: continue
-            have, want = self.meta[k], describe(m, k)
-            diff = {f: (have.get(f), v) for f, v in want.items() if have.get(f) != v}
+            diff = tokenizer_diff(self.meta[k], describe(m, k))
             if diff: raise ValueError(f"the token cache '{self.path}' was made by another {k} tokenizer (cache vs given: "
                                       f"{diff}); rebuild it with `audiolm tokenize` or pass the tokenizer it was made with")
         return self
@@ -305,6 +314,9 @@ def add_tokenizer_args(p, semantic: bool = True, codec: bool = True):
     if semantic:
         p.add_argument('--kmeans', default=None, help='k-means centres (.npz/.safetensors): MFCC ones for the default '
                        'tokenizer, or HuBERT ones with --hubert (default: the MFCC centres shipped with audiolm_nb)')
+        p.add_argument('--allow-pickle', action='store_true', help='accept a pickled --kmeans file (the reference\'s '
+                       'joblib .bin). Unpickling runs code from the file: only for files you trust; better, convert '
+                       "it once: KMeansQuantizer.load(path, allow_pickle=True).save('km.npz')")
         p.add_argument('--hubert', default=None, help='HuBERT checkpoint (fairseq .pt or Hugging Face folder); needs --kmeans')
         p.add_argument('--hubert-layer', type=int, default=9)
     if codec: p.add_argument('--codec', default=None, help='SoundStream checkpoint (from .save() or the soundstream trainer)')
@@ -312,16 +324,19 @@ def add_tokenizer_args(p, semantic: bool = True, codec: bool = True):
 
 def load_wav2vec(args) -> nn.Module:
     "The semantic tokenizer chosen by `add_tokenizer_args` options"
+    pickle_ok = getattr(args, 'allow_pickle', False)
     if exists(getattr(args, 'hubert', None)):
-        if not exists(args.kmeans): raise SystemExit('--hubert needs --kmeans (k-means centres fitted on that HuBERT layer)')
+        if not exists(args.kmeans): raise ValueError('--hubert needs --kmeans (k-means centres fitted on that HuBERT layer)')
         from audiolm_nb.semantic.hubert import HubertWithKmeans
-        return HubertWithKmeans(checkpoint_path=args.hubert, kmeans_path=args.kmeans, output_layer=args.hubert_layer)
+        return HubertWithKmeans(checkpoint_path=args.hubert, kmeans_path=args.kmeans, output_layer=args.hubert_layer,
+                                allow_pickle=pickle_ok)
     from audiolm_nb.semantic.mel_tokenizer import MelKmeansTokenizer
-    return MelKmeansTokenizer(args.kmeans) if exists(getattr(args, 'kmeans', None)) else MelKmeansTokenizer.default()
+    if not exists(getattr(args, 'kmeans', None)): return MelKmeansTokenizer.default()
+    return MelKmeansTokenizer(args.kmeans, allow_pickle=pickle_ok)
 
 def load_codec(path) -> nn.Module:
     "A `SoundStream` from a checkpoint that stores its configuration"
-    if not exists(path): raise SystemExit('this command needs --codec PATH: a SoundStream checkpoint '
+    if not exists(path): raise ValueError('this command needs --codec PATH: a SoundStream checkpoint '
                                           '(train one with `audiolm train soundstream`)')
     from audiolm_nb.codec.soundstream import SoundStream
     return SoundStream.init_and_load_from(path).eval()
@@ -339,7 +354,8 @@ def tokenize_cli(args) -> Path:
     "Run `audiolm tokenize`"
     wav2vec = None if args.no_semantic else load_wav2vec(args)
     codec = load_codec(args.codec) if exists(args.codec) else None
-    if not exists(wav2vec) and not exists(codec): raise SystemExit('nothing to do: --no-semantic and no --codec')
+    if not exists(wav2vec) and not exists(codec):
+        raise ValueError('nothing to do: --no-semantic and no --codec (give --codec PATH for codes, or drop --no-semantic)')
     out = build_token_cache(args.folder, args.out, wav2vec, codec, device=args.device, progress=True)
     ds = TokenDataset(out)
     frames = {k: int(v.numel() // (v.shape[-1] if v.ndim > 1 else 1)) for k, v in ds.ids.items()}

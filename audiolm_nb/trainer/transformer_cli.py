@@ -11,12 +11,15 @@ import argparse, json, os
 from pathlib import Path
 
 from ..core import exists, default
-from .tokens import (TokenDataset, Tokenizers, add_tokenizer_args, load_wav2vec, load_codec)
+from ..cli import json_object
+from .tokens import (TokenDataset, Tokenizers, add_tokenizer_args, load_wav2vec, load_codec,
+                                       tokenizer_diff)
 from .utils import add_training_args
 
 # %% auto #0
-__all__ = ['TRANSFORMER_PRESETS', 'add_train_semantic_args', 'add_train_coarse_args', 'add_train_fine_args', 'transformer_config',
-           'build_transformer', 'train_semantic_cli', 'train_coarse_cli', 'train_fine_cli']
+__all__ = ['TRANSFORMER_PRESETS', 'USES', 'TOKENIZER_NAMES', 'add_train_semantic_args', 'add_train_coarse_args',
+           'add_train_fine_args', 'transformer_config', 'build_transformer', 'run_record', 'train_semantic_cli',
+           'train_coarse_cli', 'train_fine_cli']
 
 # %% ../../nbs/42b_transformer_cli.ipynb #aa774d22
 TRANSFORMER_PRESETS = {
@@ -37,8 +40,10 @@ def _add_train_args(p: argparse.ArgumentParser, kind: str):
           'the codec\'s quantizers minus one); the fine transformer models the rest')
     a('--results-folder', default=f'./results/{kind}', help='checkpoints, samples and metrics.csv go here')
     a('--preset', choices=list(TRANSFORMER_PRESETS), default='small', help='transformer size')
-    a('--model-config', default=None, help='JSON object of transformer arguments overriding the preset')
-    a('--t5', default=None, help='local T5 checkpoint: condition on the texts of a token cache (needs --tokens)')
+    a('--model-config', type=json_object, default=None, help='JSON object of transformer arguments overriding the preset, '
+      'e.g. \'{"dim": 128}\'')
+    a('--t5', default=None, help='local T5 checkpoint: condition on the texts of a token cache (needs --tokens); a '
+      'folder is recorded by its absolute path, so generation finds it from any directory')
     add_training_args(p, num_train_steps=5000, batch_size=8, data_max_length_seconds=2., lr=3e-4, warmup_steps=100,
                       max_grad_norm=0.5, save_results_every=250, save_model_every=1000)
     return p
@@ -57,7 +62,7 @@ def transformer_config(kind: str, meta: dict, preset: str = 'small', overrides: 
         c = meta['codes']
         groups = c.get('groups', 1); levels = c['num_quantizers'] // groups
         if not 1 <= num_coarse_quantizers < levels:
-            raise SystemExit(f'--num-coarse-quantizers must be between 1 and {levels - 1}: the codec has {levels} '
+            raise ValueError(f'--num-coarse-quantizers must be between 1 and {levels - 1}: the codec has {levels} '
                              f'quantizers{" per group" if groups > 1 else ""}, and the fine transformer needs at least one')
         cfg.update(codebook_size=c['codebook_size'], num_coarse_quantizers=num_coarse_quantizers, groups=groups)
         if kind == 'fine': cfg['num_fine_quantizers'] = levels - num_coarse_quantizers
@@ -71,31 +76,47 @@ def build_transformer(kind: str, cfg: dict, t5=None):
     if exists(t5): cfg = dict(cfg, has_condition=True, t5_name=t5)
     return cls(**cfg)
 
+# %% ../../nbs/42b_transformer_cli.ipynb #e5346d1b
+USES = dict(semantic=('semantic',), coarse=('semantic', 'codes'), fine=('codes',))   # the tokenizers each is trained on
+TOKENIZER_NAMES = dict(semantic='semantic tokenizer (--kmeans, --hubert)', codes='codec (--codec)')
+
+def run_record(kind: str, args, meta: dict) -> dict:
+    "What `model_config.json` holds for a `kind` run trained on the tokenizers described by `meta`"
+    trained_on = {k: meta[k] for k in USES[kind]}
+    stored = Path(args.results_folder)/'model_config.json'
+    if args.resume and stored.exists():
+        saved = json.loads(stored.read_text())
+        if saved.get('kind') != kind:
+            raise ValueError(f"--resume: '{stored}' records a {saved.get('kind')} transformer run, not a {kind} one")
+        for k, rec in (saved.get('tokenizers') or {}).items():
+            diff = tokenizer_diff(rec, trained_on[k]) if k in trained_on else {}
+            if diff: raise ValueError(f"--resume: '{stored}' records another {TOKENIZER_NAMES[k]} than the one given "
+                                      f"(recorded vs given: {diff}); resume with the one the run was trained on")
+        return dict(saved, tokenizers=saved.get('tokenizers') or trained_on)
+    t5 = args.t5
+    if exists(t5) and Path(t5).exists(): t5 = str(Path(t5).resolve())
+    cfg = transformer_config(kind, meta, args.preset, args.model_config, getattr(args, 'num_coarse_quantizers', 3))
+    return dict(kind=kind, config=cfg, t5=t5, tokenizers=trained_on)
+
 # %% ../../nbs/42b_transformer_cli.ipynb #99488107
 def _train_cli(kind: str, args):
     from audiolm_nb.trainer.transformers import SemanticTransformerTrainer, CoarseTransformerTrainer, FineTransformerTrainer
     results, tokens = Path(args.results_folder), args.tokens
     if exists(args.t5) and not exists(tokens):
-        raise SystemExit('--t5 reads the texts stored in a token cache: run `audiolm tokenize` on a corpus with a '
+        raise ValueError('--t5 reads the texts stored in a token cache: run `audiolm tokenize` on a corpus with a '
                          'transcripts.tsv and train with --tokens')
     chosen = lambda *names: any(exists(getattr(args, n, None)) for n in names)
     wav2vec = load_wav2vec(args) if kind != 'fine' and (not tokens or chosen('kmeans', 'hubert')) else None
     codec = load_codec(args.codec) if kind != 'semantic' and (not tokens or chosen('codec')) else None
     if tokens:
-        ds = TokenDataset(tokens)
+        try: ds = TokenDataset(tokens, kinds=USES[kind])
+        except ValueError as e: raise ValueError(f'--tokens: {e}') from None
         meta = ds.meta
-        if exists(args.t5) and not exists(ds.texts): raise SystemExit(f"--t5: the token cache '{tokens}' holds no texts")
+        if exists(args.t5) and not exists(ds.texts): raise ValueError(f"--t5: the token cache '{tokens}' holds no texts")
     else: meta = Tokenizers(wav2vec, codec).meta()
-    stored = results/'model_config.json'
-    if args.resume and stored.exists():
-        saved = json.loads(stored.read_text())
-        if saved['kind'] != kind: raise SystemExit(f"'{results}' holds a {saved['kind']} transformer run, not {kind}")
-        cfg, t5 = saved['config'], saved.get('t5')
-    else:
-        cfg = transformer_config(kind, meta, args.preset, json.loads(args.model_config) if args.model_config else None,
-                                 getattr(args, 'num_coarse_quantizers', 3))
-        t5 = args.t5
-    model = build_transformer(kind, cfg, t5)
+    record, stored = run_record(kind, args, meta), results/'model_config.json'
+    cfg = record['config']
+    model = build_transformer(kind, cfg, record['t5'])
     cls = dict(semantic=SemanticTransformerTrainer, coarse=CoarseTransformerTrainer, fine=FineTransformerTrainer)[kind]
     tok_kw = dict(semantic=dict(wav2vec=wav2vec), coarse=dict(codec=codec, wav2vec=wav2vec), fine=dict(codec=codec))[kind]
     tr = cls(model, **tok_kw, folder=args.folder, tokens=tokens, results_folder=results,
@@ -108,7 +129,7 @@ def _train_cli(kind: str, args):
              dl_num_workers=args.num_workers, mixed_precision=args.mixed_precision,
              log_with=None if args.log_with == 'none' else args.log_with, progress=not args.no_progress,
              hparams=dict(preset=args.preset, **{f'model_{k}': v for k, v in cfg.items()}))
-    if tr.is_main: stored.write_text(json.dumps(dict(kind=kind, config=cfg, t5=t5), indent=1))
+    if tr.is_main: stored.write_text(json.dumps(record, indent=1))
     tr.train()
     tr.print(f'done: step {tr.step}; checkpoints in {results} (the transformer is in each one\'s "model" entry; '
              f'its arguments in {stored.name})')

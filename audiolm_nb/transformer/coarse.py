@@ -15,7 +15,7 @@ from einops import rearrange
 from ..core import exists, default
 from .attention import RelativePositionBias, KVCache
 from .tokens import (left_pad, seq_lengths, QuantizerEmbedding, QuantizerHeads,
-                                           frames_from_flat, frame_lengths)
+                                           frames_from_flat, frame_lengths, check_ids, check_count, check_sampling)
 from .text import ConditionalTransformer, DEFAULT_T5_NAME
 
 # %% auto #0
@@ -64,6 +64,7 @@ class CoarseTransformer(ConditionalTransformer):
         if first and not exists(semantic_token_ids): raise ValueError('semantic_token_ids are needed')
         b = semantic_token_ids.shape[0] if first else coarse_token_ids.shape[0]
         coarse = default(coarse_token_ids, lambda: torch.empty(b, 0, dtype=torch.long, device=self.device))
+        check_ids(coarse, 'coarse_token_ids', self.codebook_size, self.pad_id)
         targets = None
         if coarse.ndim == 3:
             if coarse.shape[-1] != self.q:
@@ -73,12 +74,9 @@ class CoarseTransformer(ConditionalTransformer):
                 targets = F.pad(rearrange(coarse, 'b f q -> b (f q)'), (0, 1), value=self.pad_id)
                 targets = targets.scatter(1, frame_lengths(coarse, self.pad_id)[:, None] * self.q, self.eos_id)
             coarse = rearrange(coarse, 'b f q -> b (f q)')
-        if coarse.numel() and (coarse.max() > self.eos_id or coarse.min() < self.pad_id):
-            raise ValueError(f'coarse codes must be in [0, {self.codebook_size}) (or {self.pad_id} for padding)')
         if first:
+            check_ids(semantic_token_ids, 'semantic_token_ids', self.num_semantic_tokens, self.pad_id)
             sem = left_pad(semantic_token_ids.to(self.device), self.pad_id)
-            if sem.numel() and sem.max() >= self.num_semantic_tokens:
-                raise ValueError(f'semantic ids must be < num_semantic_tokens={self.num_semantic_tokens}')
             sem = F.pad(sem, (0, 1), value=self.sep_id)
             prompt_len, k0 = sem.shape[1], 0
             if exists(cache): cache.meta['prompt_len'] = prompt_len
@@ -106,6 +104,10 @@ class CoarseTransformer(ConditionalTransformer):
         """Sample coarse codes for `semantic_token_ids` (b, s), up to `max_time_steps` frames (prime included).
         Each item stops at its EOS. Returns codes (b, frames, q) **right-padded with `pad_id`** (whole frames),
         and the frame counts with `return_lengths=True`. `prime_coarse_token_ids` (b, f, q) must be unpadded."""
+        check_count(max_time_steps, 'max_time_steps'); check_sampling(temperature, filter_thres, top_k, top_p)
+        check_ids(semantic_token_ids, 'semantic_token_ids', self.num_semantic_tokens, self.pad_id)
+        if exists(prime_coarse_token_ids):
+            check_ids(prime_coarse_token_ids, 'prime_coarse_token_ids', self.codebook_size, self.pad_id)
         was_training = self.training; self.eval()
         sem = semantic_token_ids.to(self.device)
         b = sem.shape[0]
@@ -115,6 +117,7 @@ class CoarseTransformer(ConditionalTransformer):
         cond = dict(text_embeds=text_embeds, text_mask=text_mask)
 
         def step(new, cache, first):
+            new = new.masked_fill(new == self.eos_id, self.pad_id)   # a finished item's EOS is fed back as padding
             if first: return self.forward_with_cond_scale(sem, torch.cat((prime_flat, new), 1), cond_scale=cond_scale,
                                                           cache=cache, **cond)[:, -1]
             return self.forward_with_cond_scale(None, new, cond_scale=cond_scale, cache=cache)[:, -1]

@@ -14,7 +14,8 @@ from torch import nn, Tensor
 from einops import rearrange
 from ..core import exists, default
 from .attention import RelativePositionBias, KVCache
-from .tokens import QuantizerEmbedding, QuantizerHeads, frames_from_flat, frame_lengths
+from .tokens import (QuantizerEmbedding, QuantizerHeads, frames_from_flat, frame_lengths,
+                                           check_ids, check_sampling)
 from .text import ConditionalTransformer, DEFAULT_T5_NAME
 
 # %% auto #0
@@ -55,11 +56,10 @@ class FineTransformer(ConditionalTransformer):
         return self.rel_pos(time[start:], time, ids[start:], ids)
 
     def _check(self, codes: Tensor, q: int, name: str):
+        check_ids(codes, name, self.codebook_size, self.pad_id)
         if codes.ndim == 3 and codes.shape[-1] != q:
             raise ValueError(f'{name} have {codes.shape[-1]} codes per frame, this transformer expects {q} '
                              f'(quantizers × groups={self.groups})')
-        if codes.numel() and (codes.max() >= self.codebook_size or codes.min() < self.pad_id):
-            raise ValueError(f'{name} must be in [0, {self.codebook_size}) (or {self.pad_id} for padding)')
 
     def forward(self, coarse_token_ids: Tensor | None, fine_token_ids: Tensor | None = None, *,
                 text: Sequence[str] | None = None, text_embeds: Tensor | None = None, text_mask: Tensor | None = None,
@@ -105,6 +105,9 @@ class FineTransformer(ConditionalTransformer):
                  use_kv_cache: bool = True) -> Tensor:
         """Fine codes (b, frames, qf) for `coarse_token_ids` (b, frames, qc); frames past an item's
         coarse length (padding) are `pad_id`."""
+        if not isinstance(coarse_token_ids, Tensor) or coarse_token_ids.ndim != 3:
+            raise ValueError('coarse_token_ids (batch, frames, num_coarse_quantizers) are needed')
+        self._check(coarse_token_ids, self.qc, 'coarse_token_ids'); check_sampling(temperature, filter_thres, top_k, top_p)
         was_training = self.training; self.eval()
         coarse = coarse_token_ids.to(self.device)
         b, frames = coarse.shape[:2]

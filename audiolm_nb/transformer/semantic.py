@@ -14,7 +14,7 @@ from torch import nn, Tensor
 from einops import rearrange
 from ..core import exists, default
 from .attention import RelativePositionBias, KVCache
-from .tokens import left_pad, right_pad, seq_lengths
+from .tokens import left_pad, right_pad, seq_lengths, check_ids, check_count, check_sampling
 from .text import ConditionalTransformer, DEFAULT_T5_NAME
 
 # %% auto #0
@@ -68,8 +68,7 @@ class SemanticTransformer(ConditionalTransformer):
         or the mean cross-entropy with `return_loss=True` (EOS appended to each item when `append_eos`).
         With a non-empty `cache`, `ids` are only the new tokens."""
         if exists(self_attn_mask): ids = ids.masked_fill(~self_attn_mask.bool(), self.pad_id)
-        if ids.numel() and (ids.max() >= self.num_semantic_tokens + 1 or ids.min() < self.pad_id):
-            raise ValueError(f'semantic ids must be in [0, {self.num_semantic_tokens}] (or {self.pad_id} for padding)')
+        check_ids(ids, 'ids', self.num_semantic_tokens, self.pad_id)
         first = not exists(cache) or cache.length == 0
         seq = place_start(ids, self.start_id, self.pad_id) if first else ids
         start = self._audio_offset(cache)
@@ -93,6 +92,9 @@ class SemanticTransformer(ConditionalTransformer):
         """Sample up to `max_length` tokens in total (prime included). Each item stops at its EOS.
         Returns a LongTensor (b, longest) **right-padded with `pad_id`** (EOS not included), and the lengths
         with `return_lengths=True`. `prime_ids` may be right-padded with `pad_id` (different lengths)."""
+        check_count(max_length, 'max_length'); check_count(batch_size, 'batch_size')
+        check_sampling(temperature, filter_thres, top_k, top_p)
+        if exists(prime_ids): check_ids(prime_ids, 'prime_ids', self.num_semantic_tokens, self.pad_id)
         was_training = self.training; self.eval()
         prime = prime_ids if exists(prime_ids) else torch.empty(batch_size, 0, dtype=torch.long)
         prime = left_pad(prime.to(self.device), self.pad_id)
@@ -101,6 +103,7 @@ class SemanticTransformer(ConditionalTransformer):
         cond = dict(text_embeds=text_embeds, text_mask=text_mask)
 
         def step(new, cache, first):
+            new = new.masked_fill(new == self.eos_id, self.pad_id)   # a finished item's EOS is fed back as padding
             ids = torch.cat((prime, new), dim=1) if first else new
             kw = cond if first else {}
             return self.forward_with_cond_scale(ids, cond_scale=cond_scale, cache=cache, **kw)[:, -1]

@@ -8,7 +8,7 @@ Docs: https://audiolm-nb.github.io/audiolm_nb/tokens.html.md"""
 
 # %% ../../nbs/30a_tokens.ipynb #7062765c
 from __future__ import annotations
-import math
+import math, numbers
 import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
@@ -17,7 +17,8 @@ from ..core import exists, default
 
 # %% auto #0
 __all__ = ['pack', 'left_pad', 'right_pad', 'seq_lengths', 'batch_unique_consecutive', 'frames_from_flat', 'frame_lengths',
-           'QuantizerEmbedding', 'QuantizerHeads', 'filter_top_k', 'filter_top_p', 'sample_logits', 'cfg_combine']
+           'QuantizerEmbedding', 'QuantizerHeads', 'check_ids', 'check_count', 'check_sampling', 'filter_top_k',
+           'filter_top_p', 'sample_logits', 'cfg_combine']
 
 # %% ../../nbs/30a_tokens.ipynb #a09d680d
 def pack(ids: Tensor, keep: Tensor | None = None, pad_id: int = -1, left: bool = False) -> Tensor:
@@ -79,6 +80,32 @@ class QuantizerHeads(nn.Module):
         logits = torch.einsum('bfqd,qdc->bfqc', h, self.weight) + self.bias
         return rearrange(logits, 'b f q c -> b (f q) c')[:, lead:lead + n]
 
+# %% ../../nbs/30a_tokens.ipynb #ff140f7f
+def check_ids(ids, name: str, high: int, pad_id: int = -1):
+    "Raise a `ValueError` unless `ids` is an integer tensor with values in `[0, high)` or `pad_id`"
+    if not isinstance(ids, Tensor) or ids.is_floating_point() or ids.is_complex() or ids.dtype == torch.bool:
+        got = f'a {ids.dtype} tensor' if isinstance(ids, Tensor) else type(ids).__name__
+        raise ValueError(f'{name} must be an integer tensor of token ids (torch.long), got {got}')
+    bad = ((ids < 0) | (ids >= high)) & (ids != pad_id)
+    if bad.any():
+        raise ValueError(f'{name} must be in [0, {high}) (or {pad_id} for padding), got {int(ids[bad][0])}')
+
+def check_count(value, name: str, low: int = 1):
+    "Raise a `ValueError` unless `value` is an integer ≥ `low`"
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
+        raise ValueError(f'{name} must be an integer in [{low}, ∞), got {value!r}')
+
+def check_sampling(temperature: float = 1., filter_thres: float | None = 0.9, top_k: int | None = None,
+                   top_p: float | None = None):
+    "Raise a `ValueError` for sampling settings out of range (`temperature=0` is greedy decoding)"
+    if not 0 <= float(temperature) < math.inf:
+        raise ValueError(f'temperature must be in [0, ∞) (0 = greedy), got {temperature!r}')
+    if exists(filter_thres) and not 0 <= float(filter_thres) < 1:
+        raise ValueError(f'filter_thres must be in [0, 1) or None, got {filter_thres!r}')
+    if exists(top_k): check_count(top_k, 'top_k')
+    if exists(top_p) and not 0 < float(top_p) <= 1:
+        raise ValueError(f'top_p must be in (0, 1] or None, got {top_p!r}')
+
 # %% ../../nbs/30a_tokens.ipynb #c03e26b2
 def filter_top_k(logits: Tensor, k: int) -> Tensor:
     "Set all but the `k` largest logits of the last axis to `-inf`"
@@ -96,8 +123,9 @@ def filter_top_p(logits: Tensor, p: float) -> Tensor:
 
 def sample_logits(logits: Tensor, temperature: float = 1., filter_thres: float | None = 0.9,
                   top_k: int | None = None, top_p: float | None = None) -> Tensor:
-    "Sample one token id per row of `logits` (b, vocab); `-inf` logits are never drawn"
-    if temperature <= 0: return logits.argmax(-1)
+    "Sample one token id per row of `logits` (b, vocab); `-inf` logits are never drawn; `temperature=0` is greedy"
+    check_sampling(temperature, filter_thres, top_k, top_p)
+    if temperature == 0: return logits.argmax(-1)
     if exists(top_k): logits = filter_top_k(logits, top_k)
     elif exists(filter_thres) and filter_thres > 0:
         logits = filter_top_k(logits, math.ceil((1 - filter_thres) * logits.shape[-1]))

@@ -13,11 +13,12 @@ import torch
 from torch import nn, Tensor
 from einops import rearrange
 from ..core import exists, default, resample
-from .tokens import batch_unique_consecutive
+from .tokens import batch_unique_consecutive, check_ids, check_count
 
 # %% auto #0
-__all__ = ['codec_groups', 'codec_levels', 'check_compatibility', 'split_codes', 'join_codes', 'semantic_ids_from_wave',
-           'codes_from_wave', 'SemanticTransformerWrapper', 'CoarseTransformerWrapper', 'FineTransformerWrapper']
+__all__ = ['codec_groups', 'codec_levels', 'check_compatibility', 'split_codes', 'join_codes', 'check_finite_wave',
+           'semantic_ids_from_wave', 'codes_from_wave', 'SemanticTransformerWrapper', 'CoarseTransformerWrapper',
+           'FineTransformerWrapper']
 
 # %% ../../nbs/35_wrappers.ipynb #6454d445
 def codec_groups(codec) -> int: return int(getattr(codec, 'rq_groups', 1) or 1)
@@ -76,6 +77,12 @@ def _run_frozen(module, fn, waves):
         return torch.nn.utils.rnn.pad_sequence(outs, batch_first=True, padding_value=-1)
     finally: module.train(was)
 
+def check_finite_wave(wave, name: str = 'prime_wave'):
+    "Raise a `ValueError` naming the batch items of `wave` ((b, samples), (samples,) or a list) with NaN/Inf samples"
+    waves = [wave] if isinstance(wave, Tensor) and wave.ndim == 1 else list(wave)
+    bad = [i for i, w in enumerate(waves) if not torch.isfinite(torch.as_tensor(w)).all()]
+    if bad: raise ValueError(f'{name} contains NaN/Inf samples at batch item(s) {bad}')
+
 def semantic_ids_from_wave(wav2vec, wave, input_sample_hz: int | None = None) -> Tensor:
     "Semantic ids (b, frames) of `wave` (b, samples) or a list of 1-d waves, `-1`-padded"
     if not exists(wav2vec): raise ValueError('semantic token ids are needed: pass semantic_token_ids or give the wrapper a wav2vec')
@@ -115,11 +122,16 @@ class SemanticTransformerWrapper(_Wrapper):
     def forward(self, *, semantic_token_ids: Tensor | None = None, raw_wave=None, input_sample_hz: int | None = None,
                 return_loss: bool = True, **kwargs):
         if not exists(semantic_token_ids) and not exists(raw_wave): raise ValueError('pass semantic_token_ids or raw_wave')
+        if exists(semantic_token_ids):
+            check_ids(semantic_token_ids, 'semantic_token_ids', self.transformer.num_semantic_tokens, self.pad_id)
         return self.transformer(self.tokens(semantic_token_ids, raw_wave, input_sample_hz), return_loss=return_loss, **kwargs)
 
     def generate(self, *, max_length: int, prime_wave=None, prime_ids: Tensor | None = None,
                  input_sample_hz: int | None = None, **kwargs):
-        if exists(prime_wave): prime_ids = self.tokens(raw_wave=prime_wave, input_sample_hz=input_sample_hz)
+        check_count(max_length, 'max_length')
+        if exists(prime_wave):
+            check_finite_wave(prime_wave, 'prime_wave')
+            prime_ids = self.tokens(raw_wave=prime_wave, input_sample_hz=input_sample_hz)
         return self.transformer.generate(max_length=max_length, prime_ids=prime_ids, **kwargs)
 
 class CoarseTransformerWrapper(_Wrapper):
@@ -136,6 +148,7 @@ class CoarseTransformerWrapper(_Wrapper):
         if not exists(semantic_token_ids):
             if not exists(raw_wave): raise ValueError('pass semantic_token_ids or raw_wave')
             semantic_token_ids = semantic_ids_from_wave(self.wav2vec, raw_wave, input_sample_hz)
+        check_ids(semantic_token_ids, 'semantic_token_ids', t.num_semantic_tokens, self.pad_id)
         if self.unique_consecutive: semantic_token_ids = batch_unique_consecutive(semantic_token_ids, self.pad_id)
         if not exists(coarse_token_ids):
             wave = default(raw_wave_for_codec, raw_wave)
@@ -146,6 +159,7 @@ class CoarseTransformerWrapper(_Wrapper):
 
     def generate(self, *, semantic_token_ids: Tensor, reconstruct_wave: bool = False, **kwargs):
         "Coarse codes (b, frames, q), or with `reconstruct_wave` the codec's decoding of the coarse codes alone"
+        check_ids(semantic_token_ids, 'semantic_token_ids', self.transformer.num_semantic_tokens, self.pad_id)
         if self.unique_consecutive: semantic_token_ids = batch_unique_consecutive(semantic_token_ids, self.pad_id)
         codes = self.transformer.generate(semantic_token_ids, **kwargs)
         if not reconstruct_wave: return codes
@@ -166,6 +180,7 @@ class FineTransformerWrapper(_Wrapper):
             if not exists(token_ids):
                 if not exists(raw_wave): raise ValueError('pass coarse_token_ids and fine_token_ids, token_ids, or raw_wave')
                 token_ids = codes_from_wave(self.codec, raw_wave, input_sample_hz)
+            check_ids(token_ids, 'token_ids', t.codebook_size, self.pad_id)
             coarse_token_ids, fine_token_ids = split_codes(token_ids, t.num_coarse_quantizers, t.groups)
         return t(coarse_token_ids, fine_token_ids, return_loss=return_loss, **kwargs)
 
