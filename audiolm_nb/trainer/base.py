@@ -377,14 +377,17 @@ def _save_samples(self) -> list:
     return run_on_main(write, self.is_main, 'saving samples')
 
 @_method
-def _train(self, log_fn: Callable | None = None) -> dict:
-    "Train until `num_train_steps` (validating, sampling and checkpointing on the way); the last step's logs"
+def _train(self, log_fn: Callable | None = None, max_minutes: float | None = None) -> dict:
+    """Train until `num_train_steps` (validating, sampling and checkpointing on the way), or until `max_minutes` of
+    wall time have passed (then a checkpoint is saved, so `resume` goes on from there); the last step's logs"""
+    import time
     from tqdm import tqdm
+    if exists(max_minutes) and not max_minutes > 0: raise ValueError(f'max_minutes must be above 0, got {max_minutes}')
     self._bar = tqdm(total=self.num_train_steps, initial=self.step, desc=self.ckpt_prefix, dynamic_ncols=True,
                      disable=not (self.is_main and self.progress))
-    logs = {}
+    logs, t0, out_of_time = {}, time.monotonic(), False
     try:
-        while self.step < self.num_train_steps:
+        while self.step < self.num_train_steps and not out_of_time:
             logs = self.train_step(); s = self.step
             if self.log_every and s % self.log_every == 0: self.log(logs, s)
             if exists(log_fn): log_fn(logs)
@@ -394,7 +397,11 @@ def _train(self, log_fn: Callable | None = None) -> dict:
             if self.valid_every and s % self.valid_every == 0:
                 v = self.validate(); self.log(v, s); self.print(f'{s}: {format_losses(v)}')
             if self.save_results_every and s % self.save_results_every == 0: self.save_samples()
-            if (self.save_model_every and s % self.save_model_every == 0) or s == self.num_train_steps: self.save()
+            # every process takes the main one's decision, so all of them stop after the same step
+            if exists(max_minutes): out_of_time = broadcast_flag(time.monotonic() - t0 >= 60 * max_minutes)
+            if (self.save_model_every and s % self.save_model_every == 0) or s == self.num_train_steps or out_of_time:
+                self.save()
+        if out_of_time: self.print(f'stopped at step {self.step}: {max_minutes:g} minutes have passed')
     finally:
         self._bar.close(); self._bar = None
     if self.skipped_steps: self.print(f'{self.skipped_steps} step(s) were skipped for non-finite gradients')
