@@ -30,6 +30,8 @@ COMMANDS = {
                    'train the coarse transformer'),
         'fine': ('audiolm_nb.trainer.transformer_cli', 'add_train_fine_args', 'train_fine_cli',
                  'train the fine transformer'),
+        'all': ('audiolm_nb.recipe', 'add_train_all_args', 'train_all_cli',
+                'the shipped model\'s recipe, resumable: corpus, codec, tokens, semantic, coarse, fine, model set'),
     },
     'generate': ('audiolm_nb.generate', 'add_generate_args', 'generate_cli',
                  'generate audio with trained transformers and codec: unconditionally, from a prime file, or from text'),
