@@ -87,17 +87,25 @@ def atomic_save(obj, path) -> Path:
         except FileNotFoundError: pass
     return path
 
+def _first_sentence(e: BaseException) -> str:
+    "`e`'s type and the first sentence of its message, whole: torch's hints and advice after it are left out"
+    line = next((l.strip() for l in str(e).splitlines() if l.strip()), '')
+    first = re.split(r'(?<=[.!?])\s+(?=[A-Z(])', line)[0].strip()
+    if 'weights_only' in first: first = ''  # torch's advice to unpickle anyway: never repeated
+    return f'{type(e).__name__}: {first}' if first else type(e).__name__
+
 def safe_load(path, map_location='cpu'):
     "Load a checkpoint written by `atomic_save` without unpickling arbitrary objects."
     path = Path(path)
     if not path.exists(): raise CheckpointError(f"checkpoint '{path}' does not exist")
+    if path.is_dir(): raise CheckpointError(f"checkpoint '{path}' is a folder, not a file")
     if path.stat().st_size == 0: raise CheckpointError(f"checkpoint '{path}' is empty (0 bytes)")
     try: return torch.load(path, map_location=map_location, weights_only=True)
     except pickle.UnpicklingError as e:
         # never quote torch's message: it suggests loading again with weights_only=False
         if (g := re.search(r'GLOBAL ([\w.]+)', str(e))):
-            raise CheckpointError(f"checkpoint '{path}' was refused: it holds a pickled reference to `{g[1]}`, which "
-                                  "would run code when unpickled; only tensors, numbers, strings and plain containers "
+            raise CheckpointError(f"checkpoint '{path}': the file would run code when unpickled and was refused (it holds "
+                                  f"a pickled reference to `{g[1]}`); only tensors, numbers, strings and plain containers "
                                   "are loaded (audiolm_nb never saves such objects: other code wrote this file, or "
                                   "it was altered)") from None
         op = re.search(r'Unsupported operand (\d+)', str(e))
@@ -105,8 +113,12 @@ def safe_load(path, map_location='cpu'):
                               f"{f' at pickle opcode {op[1]}' if op else ''} (a plain Python pickle, which could run code, "
                               "stops there too), so nothing in it was run") from None
     except Exception as e:
-        raise CheckpointError(f"checkpoint '{path}' is truncated, corrupt or not a torch checkpoint "
-                              f"({type(e).__name__}: {str(e).splitlines()[0][:200]})") from None
+        with open(path, 'rb') as f: head = f.read(2)
+        if 'central directory' in str(e):
+            cause = 'the file ends before its zip directory: it was cut short, e.g. by an interrupted save or copy'
+        elif not head.startswith((b'PK', b'\x80')): cause = 'it is neither a zip archive, as torch writes, nor a pickle'
+        else: cause = _first_sentence(e)
+        raise CheckpointError(f"checkpoint '{path}' is truncated, corrupt or not a torch checkpoint ({cause})") from None
 
 # %% ../nbs/03_checkpoint.ipynb #28dac10b
 def _plain(v) -> bool:

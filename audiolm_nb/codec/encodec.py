@@ -61,12 +61,22 @@ class EncodecWrapper(nn.Module):
         self.codebook_dim = self.model.quantizer.dimension
 
     def _load(self, path):
-        from audiolm_nb.checkpoint import safe_load, CheckpointError
-        sd = safe_load(path)
-        if isinstance(sd, dict) and 'model' in sd and isinstance(sd['model'], dict): sd = sd['model']
-        try: self.model.load_state_dict(sd)
-        except (RuntimeError, TypeError, AttributeError) as e:
-            raise CheckpointError(f"'{path}' is not an EnCodec 24 kHz state dict ({str(e).splitlines()[0][:200]})") from None
+        "Load EnCodec's state dict from `path`; a bad file is one `CheckpointError` naming it and the cause"
+        from audiolm_nb.checkpoint import safe_load, CheckpointError, _check_shapes
+        sd = safe_load(path)  # missing, truncated, corrupt, or a pickle that would run code: safe_load's message
+        if isinstance(sd, dict) and isinstance(sd.get('model'), dict): sd = sd['model']
+        what = f"checkpoint '{path}' is not an EnCodec 24 kHz state dict"
+        if not isinstance(sd, dict): raise CheckpointError(f'{what}: it holds a {type(sd).__name__}, not a dict of tensors')
+        own = self.model.state_dict()
+        missing, unexpected = [k for k in own if k not in sd], [k for k in sd if k not in own]
+        if missing or unexpected:
+            parts = [f"it lacks {len(missing)} of the model's {len(own)} tensors (e.g. '{missing[0]}')" if missing else '',
+                     f"it holds {len(unexpected)} the model does not have (e.g. '{unexpected[0]}')" if unexpected else '']
+            raise CheckpointError(f"{what}: {'; '.join(p for p in parts if p)}")
+        if bad := [k for k in own if not torch.is_tensor(sd[k])]:
+            raise CheckpointError(f"{what}: its entry '{bad[0]}' is not a tensor ({type(sd[bad[0]]).__name__})")
+        _check_shapes(self.model, sd, path)  # names each tensor whose shape differs
+        self.model.load_state_dict(sd)
 
     @torch.no_grad()
     def _init_random_codebooks(self):

@@ -15,7 +15,7 @@ import torch
 from torch.utils.data import Dataset
 
 from ..core import exists, default
-from ..cli import json_object, positive_int, positive_float
+from ..cli import json_object
 from ..data import SoundDataset, collate_pad, find_audio_files
 from .base import Trainer, Stage, TRAINING_CLI_NAMES
 from .utils import add_training_args
@@ -131,11 +131,7 @@ def add_train_soundstream_args(p: argparse.ArgumentParser):
       help="Muon's learning rate for the codec's convolution filters (0: AdamW for every parameter, as the reference)")
     add_training_args(p, num_train_steps=10_000, batch_size=8, data_max_length_seconds=1., lr=d['lr'],
                       warmup_steps=d['warmup_steps'], max_grad_norm=d['max_grad_norm'], save_results_every=100,
-                      save_model_every=1000)
-    stricter = dict(num_train_steps=positive_int, batch_size=positive_int, grad_accum_every=positive_int,
-                    data_max_length_seconds=positive_float, lr=positive_float)
-    for act in p._actions:  # a bad count is argparse's one-line error naming the flag, before any work
-        if act.dest in stricter: act.type = stricter[act.dest]
+                      save_model_every=1000)  # their types check ranges: a bad count is argparse's one-line error
     return p
 
 def train_soundstream_cli(args) -> SoundStreamTrainer:
@@ -161,7 +157,7 @@ def train_soundstream_cli(args) -> SoundStreamTrainer:
         use_ema=not args.no_ema, seed=args.seed, dl_num_workers=args.num_workers, mixed_precision=args.mixed_precision,
         log_with=None if args.log_with == 'none' else args.log_with, progress=not args.no_progress,
         arg_names=TRAINING_CLI_NAMES)  # errors name --resume, --force-clear, ... rather than Python arguments
-    tr.train()
+    tr.train(max_minutes=args.max_minutes)
     tr.print(f'done: step {tr.step}; checkpoints in {results} (load with SoundStream.init_and_load_from)')
     tr.close()
     return tr

@@ -19,12 +19,14 @@ import torch.distributed as dist
 from accelerate.tracking import GeneralTracker
 
 from ..core import exists, default
+from ..cli import positive_int, positive_float
 
 # %% auto #0
 __all__ = ['trainable_params', 'get_optimizer', 'decay_groups', 'WarmupSchedule', 'get_scheduler', 'ResumableBatchSampler',
            'fixed_batches', 'get_rng_state', 'set_rng_state', 'CSVTracker', 'read_metrics', 'is_distributed',
            'all_reduce_grads_', 'broadcast_', 'reduce_mean', 'broadcast_flag', 'gather_objects', 'run_on_main',
-           'add_training_args', 'format_losses', 'save_spectrograms', 'run_with_timeout']
+           'non_negative_int', 'fraction', 'add_training_args', 'format_losses', 'save_spectrograms',
+           'run_with_timeout']
 
 # %% ../../nbs/40a_trainer_utils.ipynb #aa155fbc
 def trainable_params(params: nn.Module | Iterable[torch.Tensor], who: str = 'get_optimizer') -> list[torch.Tensor]:
@@ -80,12 +82,15 @@ def get_scheduler(optimizer, **kwargs) -> torch.optim.lr_scheduler.LambdaLR:
 class ResumableBatchSampler(torch.utils.data.Sampler):
     "Endless seeded shuffling batch sampler over `n` items, sharded over `num_replicas`, starting at global batch `start`"
     def __init__(self, n: int, batch_size: int, num_replicas: int = 1, rank: int = 0, seed: int = 0,
-                 shuffle: bool = True, start: int = 0):
+                 shuffle: bool = True, start: int = 0, batch_size_name: str | None = None):
+        # `batch_size_name`: how errors name the batch size (a trainer run from the command line passes `--batch-size`)
+        if batch_size < 1: raise ValueError(f'{batch_size_name or "batch_size"} must be at least 1, got {batch_size}')
         self.global_batch = batch_size * num_replicas
         self.per_epoch = n // self.global_batch
         if self.per_epoch == 0:
             raise ValueError(f'the training set has {n} items, fewer than one global batch of {self.global_batch} '
-                             f'(batch_size {batch_size} x {num_replicas} processes): add data or lower batch_size')
+                             f'({batch_size} per process x {num_replicas} processes): add data or lower '
+                             f'{batch_size_name or "batch_size (--batch-size on the command line)"}')
         self.n, self.batch_size, self.rank, self.seed, self.shuffle, self.start = n, batch_size, rank, seed, shuffle, start
 
     def order(self, epoch: int) -> torch.Tensor:
@@ -238,29 +243,47 @@ def run_on_main(fn, is_main: bool, what: str = 'a main-process task'):
     return out
 
 # %% ../../nbs/40a_trainer_utils.ipynb #eefbf235
+def non_negative_int(value: str) -> int:
+    "argparse `type=` for a count where 0 means none (no warm-up, never, keep all)"
+    try: n = int(value)
+    except ValueError: raise argparse.ArgumentTypeError(f'expected a whole number, got {value!r}') from None
+    if n < 0: raise argparse.ArgumentTypeError(f'must be 0 or more, got {n}')
+    return n
+
+def fraction(value: str) -> float:
+    "argparse `type=` for a share of the data: at least 0 and below 1"
+    try: x = float(value)
+    except ValueError: raise argparse.ArgumentTypeError(f'expected a number, got {value!r}') from None
+    if not 0 <= x < 1: raise argparse.ArgumentTypeError(f'must be at least 0 and below 1, got {value}')
+    return x
+
 def add_training_args(p: argparse.ArgumentParser, *, num_train_steps: int = 10_000, batch_size: int = 8,
                       data_max_length_seconds: float = 1., lr: float = 3e-4, warmup_steps: int = 100,
                       max_grad_norm: float = 1., save_results_every: int = 100, save_model_every: int = 1000):
     "Add the options shared by all training commands to `p` (the defaults differ per command)"
     a = p.add_argument
-    a('--num-train-steps', type=int, default=num_train_steps)
-    a('--batch-size', type=int, default=batch_size)
-    a('--grad-accum-every', type=int, default=1)
-    a('--data-max-length-seconds', type=float, default=data_max_length_seconds, help='crop training clips to this length')
-    a('--lr', type=float, default=lr)
-    a('--warmup-steps', type=int, default=warmup_steps)
+    a('--num-train-steps', type=positive_int, default=num_train_steps)
+    a('--max-minutes', type=positive_float, default=None,
+      help='stop after this much wall time with a checkpoint (continue later with --resume)')
+    a('--batch-size', type=positive_int, default=batch_size)
+    a('--grad-accum-every', type=positive_int, default=1)
+    a('--data-max-length-seconds', type=positive_float, default=data_max_length_seconds, help='crop training clips to this length')
+    a('--lr', type=positive_float, default=lr)
+    a('--warmup-steps', type=non_negative_int, default=warmup_steps)
     a('--schedule', choices=['constant', 'cosine', 'linear'], default='constant')
-    a('--max-grad-norm', type=float, default=max_grad_norm)
-    a('--valid-frac', type=float, default=0.05)
-    a('--valid-every', type=int, default=None, help='default: with --save-results-every')
-    a('--save-results-every', type=int, default=save_results_every, help='samples (and validation) every this many steps')
-    a('--save-model-every', type=int, default=save_model_every)
-    a('--keep-last', type=int, default=3, help='checkpoints to keep')
+    a('--max-grad-norm', type=positive_float, default=max_grad_norm)
+    a('--valid-frac', type=fraction, default=0.05,
+      help='share of the files held out for validation (0: validate on the training files)')
+    a('--valid-every', type=non_negative_int, default=None, help='default: with --save-results-every; 0: never')
+    a('--save-results-every', type=non_negative_int, default=save_results_every,
+      help='samples (and validation) every this many steps; 0: never')
+    a('--save-model-every', type=non_negative_int, default=save_model_every, help='0: only at the end')
+    a('--keep-last', type=non_negative_int, default=3, help='checkpoints to keep (0: all)')
     a('--resume', action='store_true', help='continue from the newest checkpoint in --results-folder')
     a('--force-clear', action='store_true', help='delete --results-folder first')
     a('--no-ema', action='store_true')
-    a('--seed', type=int, default=0)
-    a('--num-workers', type=int, default=0, help='dataloader workers (0 keeps resumption exact)')
+    a('--seed', type=non_negative_int, default=0)
+    a('--num-workers', type=non_negative_int, default=0, help='dataloader workers (0 keeps resumption exact)')
     a('--mixed-precision', choices=['no', 'bf16', 'fp16'], default='no')
     a('--log-with', default='csv', help='csv, tensorboard, wandb or none')
     a('--no-progress', action='store_true')
