@@ -16,7 +16,7 @@ __all__ = ['COMMANDS', 'USER_ERRORS', 'build_parser', 'default_argv', 'one_line'
 # name: (module, add-arguments function, run function, help); a dict nests sub-commands
 COMMANDS = {
     'data': ('audiolm_nb.corpora', 'add_data_args', 'data_cli',
-             'build a local corpus of real audio: speech (Asterisk prompts), tts (piper pairs) or music'),
+             'build a local corpus: speech (Asterisk prompts), voices (multi-speaker long utterances), tts (piper pairs) or music'),
     'fit-kmeans': ('audiolm_nb.semantic.kmeans', 'add_fit_kmeans_args', 'fit_kmeans_cli',
                    'fit k-means centres of HuBERT (or MFCC) features on a folder of audio, saved pickle-free'),
     'tokenize': ('audiolm_nb.trainer.tokens', 'add_tokenize_args', 'tokenize_cli',

