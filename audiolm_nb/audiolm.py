@@ -6,9 +6,9 @@ Docs: https://audiolm-nb.github.io/audiolm_nb/audiolm.html.md"""
 
 # %% ../nbs/50_audiolm.ipynb #0292fa79
 from __future__ import annotations
-import math
+import math, numbers, time
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 import torch
 from torch import nn, Tensor
@@ -16,10 +16,26 @@ from torch import nn, Tensor
 from .core import exists, default, load_audio, resample, save_audio
 from .transformer.wrappers import (check_compatibility, split_codes, join_codes, semantic_ids_from_wave,
                                              codes_from_wave, check_finite_wave)
-from .transformer.tokens import batch_unique_consecutive, check_count, check_sampling
+from .transformer.tokens import batch_unique_consecutive, check_count, check_sampling, seq_lengths, frame_lengths
 
 # %% auto #0
 __all__ = ['AudioLM']
+
+# %% ../nbs/50_audiolm.ipynb #f33f5f83
+def _timed(on_stage: Callable | None, name: str, fn: Callable, what: Callable = lambda out: ''):
+    "`fn()`, and `on_stage(name, wall seconds, what(result))` after it when `on_stage` is given"
+    t = time.perf_counter()
+    out = fn()
+    if exists(on_stage): on_stage(name, time.perf_counter() - t, what(out))
+    return out
+
+def _trim(wave: Tensor, frames: Tensor, hop: int, start_frame: int = 0) -> tuple[Tensor, Tensor]:
+    "Waves (b, samples) from `start_frame` to each item's last frame, zero-padded on the right, and their lengths"
+    wave = wave.reshape(wave.shape[0], -1)
+    lengths = (frames * hop).clamp(max=wave.shape[-1]) - start_frame * hop
+    wave = wave[:, start_frame * hop:]
+    wave = wave * (torch.arange(wave.shape[-1], device=wave.device)[None] < lengths[:, None])
+    return wave[:, :int(lengths.max()) if lengths.numel() else 0], lengths
 
 # %% ../nbs/50_audiolm.ipynb #e9f854f5
 class AudioLM(nn.Module):
@@ -35,9 +51,13 @@ class AudioLM(nn.Module):
 
     @property
     def sample_hz(self) -> int: return self.codec.target_sample_hz
+    @property
+    def semantic_hz(self) -> float: return self.wav2vec.target_sample_hz / self.wav2vec.downsample_factor  # before de-duplication
+    @property
+    def frame_hz(self) -> float: return self.sample_hz / self.codec.downsample_factor
 
     def _prime(self, prime_wave, input_sample_hz):
-        "(semantic prime ids, coarse prime codes) from a wave tensor or an audio file path"
+        "(semantic prime ids, coarse prime codes, fine prime codes) from a wave tensor or an audio file path"
         if isinstance(prime_wave, (str, Path)):
             prime_wave, input_sample_hz = load_audio(prime_wave, return_sample_hz=True)
         if not exists(input_sample_hz):
@@ -48,56 +68,84 @@ class AudioLM(nn.Module):
         w = w.to(next(self.semantic.parameters()).device)
         sem = semantic_ids_from_wave(self.wav2vec, resample(w, input_sample_hz, self.wav2vec.target_sample_hz))
         codes = codes_from_wave(self.codec, resample(w, input_sample_hz, self.codec.target_sample_hz))
-        coarse, _ = split_codes(codes, self.coarse.num_coarse_quantizers, self.coarse.groups)
-        return sem, coarse
+        return (sem, *split_codes(codes, self.coarse.num_coarse_quantizers, self.coarse.groups))
 
-    @torch.no_grad()
-    def forward(self, *, batch_size: int = 1, text: Sequence[str] | None = None, text_embeds: Tensor | None = None,
-                prime_wave=None, prime_wave_input_sample_hz: int | None = None, max_length: int = 2048,
-                max_coarse_frames: int | None = None, cond_scale: float = 3., temperature: float = 1.,
-                filter_thres: float | None = 0.9, return_lengths: bool = False, return_list: bool = False,
-                return_coarse_generated_wave: bool = False):
-        """Generate waves (b, samples) at `codec.target_sample_hz`. `max_length` bounds the semantic
-        tokens (prime included); `max_coarse_frames` the codec frames (default: enough for the
-        semantic tokens even without de-duplication, ×2)."""
-        check_count(batch_size, 'batch_size'); check_count(max_length, 'max_length')
-        if exists(max_coarse_frames): check_count(max_coarse_frames, 'max_coarse_frames')
-        check_sampling(temperature, filter_thres)
-        cond = dict(text=text, text_embeds=text_embeds, cond_scale=cond_scale)
-        prime_sem = prime_coarse = None
-        if exists(prime_wave):
-            prime_sem, prime_coarse = self._prime(prime_wave, prime_wave_input_sample_hz)
-            batch_size = prime_sem.shape[0]
-        elif exists(text): batch_size = len(text)
-        if exists(prime_sem) and self.unique_consecutive: prime_sem = batch_unique_consecutive(prime_sem, self.semantic.pad_id)
-        sem = self.semantic.generate(max_length=max_length, prime_ids=prime_sem, batch_size=batch_size,
-                                     temperature=temperature, filter_thres=filter_thres, **cond)
-        if sem.shape[1] == 0: raise ValueError('the semantic transformer produced no tokens (EOS first): raise max_length or prime it')
-        # codec frames per semantic frame, e.g. (320 / 16000) / (320 / 16000) = 1 for 16 kHz SoundStream + MFCC tokens
-        ratio = (self.wav2vec.downsample_factor / self.wav2vec.target_sample_hz) / (self.codec.downsample_factor / self.sample_hz)
-        max_coarse_frames = default(max_coarse_frames, lambda: math.ceil(2 * ratio * sem.shape[1]) + 1)
-        coarse = self.coarse.generate(sem, prime_coarse_token_ids=prime_coarse, max_time_steps=max_coarse_frames,
-                                      temperature=temperature, filter_thres=filter_thres, **cond)
-        pad = self.coarse.pad_id
-        frames = (coarse != pad).all(-1).sum(-1)                 # whole frames per item
-        if return_coarse_generated_wave:
-            fill = self.coarse.num_coarse_quantizers
-            codes = coarse.clamp(min=0)
-        else:
-            fine = self.fine.generate(coarse.clamp(min=0), temperature=temperature, filter_thres=filter_thres, **cond)
-            codes = join_codes(coarse.clamp(min=0), fine.clamp(min=0), self.coarse.groups)
-        wave = self.codec.decode_from_codebook_indices(codes)
-        wave = wave.reshape(wave.shape[0], -1)
-        lengths = (frames * self.codec.downsample_factor).clamp(max=wave.shape[-1])
-        wave = wave * (torch.arange(wave.shape[-1], device=wave.device)[None] < lengths[:, None])
-        wave = wave[:, :int(lengths.max()) if lengths.numel() else 0]
-        if return_list: return [w[:n] for w, n in zip(wave, lengths.tolist())]
-        return (wave, lengths) if return_lengths else wave
+    def _new_frames(self, seconds) -> int:
+        "The codec frames of `seconds`, after checking it"
+        if isinstance(seconds, bool) or not isinstance(seconds, numbers.Real) or not 0 < seconds < math.inf:
+            raise ValueError(f'seconds must be a number above 0 (the length to generate), got {seconds!r}')
+        if (n := round(seconds * self.frame_hz)) < 1:
+            raise ValueError(f'seconds={seconds} is less than one codec frame ({1 / self.frame_hz:.3f} s): ask for more')
+        return n
 
-    def generate_to_file(self, path, **kwargs) -> list[Path]:
-        "Generate and write one wav per item (`path` gets `_0`, `_1`, … suffixes when the batch has several)"
-        waves = self(return_list=True, **kwargs)
-        path = Path(path)
-        paths = [path] if len(waves) == 1 else [path.with_name(f'{path.stem}_{i}{path.suffix}') for i in range(len(waves))]
-        for p, w in zip(paths, waves): save_audio(p, w.cpu(), self.sample_hz)
-        return paths
+    def _limits(self, seconds: float, prime_sem: Tensor | None, prime_frames: int) -> tuple[dict, dict]:
+        "Length arguments of the semantic and coarse `generate` for a continuation of exactly `seconds`"
+        new_frames = self._new_frames(seconds)
+        p_sem = int(seq_lengths(prime_sem, self.semantic.pad_id).max()) if exists(prime_sem) else 0
+        new_ids = max(1, round(seconds * self.semantic_hz))
+        # de-duplicated ids are no clock (an id spans one or more frames): at least one new id, and the coarse frames fix the time
+        sem = dict(max_length=p_sem + new_ids, min_length=p_sem + (1 if self.unique_consecutive else new_ids))
+        return sem, dict(min_time_steps=prime_frames + new_frames, max_time_steps=prime_frames + new_frames)
+
+# %% ../nbs/50_audiolm.ipynb #4d08a5d0
+@torch.no_grad()
+def _forward(self: AudioLM, *, batch_size: int = 1, text: Sequence[str] | None = None, text_embeds: Tensor | None = None,
+             prime_wave=None, prime_wave_input_sample_hz: int | None = None, max_length: int | None = None,
+             max_coarse_frames: int | None = None, seconds: float | None = None, cond_scale: float = 3.,
+             temperature: float = 1., filter_thres: float | None = 0.9, return_lengths: bool = False,
+             return_list: bool = False, return_coarse_generated_wave: bool = False,
+             return_continuation_only: bool = False, on_stage: Callable[[str, float, str], None] | None = None):
+    """Generate waves (b, samples) at `codec.target_sample_hz`: the prime's frames, then the continuation (or only the
+    continuation, `return_continuation_only`). `seconds`: the continuation is exactly that long (whole codec frames).
+    Otherwise `max_length` bounds the semantic ids (prime included, default 2048) and `max_coarse_frames` the codec
+    frames (default: 2 per semantic id). `on_stage(name, wall seconds, what)` is called after each stage."""
+    check_count(batch_size, 'batch_size'); check_sampling(temperature, filter_thres)
+    for k, v in dict(max_length=max_length, max_coarse_frames=max_coarse_frames).items():
+        if exists(v): check_count(v, k)
+        if exists(v) and exists(seconds): raise ValueError(f'give seconds or {k}, not both: seconds sets the lengths')
+    if exists(seconds): self._new_frames(seconds)
+    cond = dict(text=text, text_embeds=text_embeds, cond_scale=cond_scale)
+    sample = dict(temperature=temperature, filter_thres=filter_thres)
+    prime_sem = prime_coarse = prime_fine = None
+    if exists(prime_wave):
+        prime_sem, prime_coarse, prime_fine = _timed(on_stage, 'prime', lambda: self._prime(prime_wave, prime_wave_input_sample_hz),
+                                                     lambda out: f'{out[1].shape[1]} codec frames')
+        batch_size = prime_sem.shape[0]
+    elif exists(text): batch_size = len(text)
+    if exists(prime_sem) and self.unique_consecutive: prime_sem = batch_unique_consecutive(prime_sem, self.semantic.pad_id)
+    p = prime_coarse.shape[1] if exists(prime_coarse) else 0
+    sem_kw, coarse_kw = self._limits(seconds, prime_sem, p) if exists(seconds) else (dict(max_length=default(max_length, 2048)), {})
+    n_prime = seq_lengths(prime_sem, self.semantic.pad_id) if exists(prime_sem) else 0
+    sem = _timed(on_stage, 'semantic', lambda: self.semantic.generate(prime_ids=prime_sem, batch_size=batch_size, **sem_kw,
+                                                                      **sample, **cond),
+                 lambda out: f'{int((seq_lengths(out, self.semantic.pad_id) - n_prime).max())} new ids')
+    if sem.shape[1] == 0: raise ValueError('the semantic transformer produced no tokens (EOS first): raise max_length or prime it')
+    # codec frames per semantic frame, e.g. (320 / 16000) / (320 / 16000) = 1 for 16 kHz SoundStream + MFCC tokens
+    coarse_kw = coarse_kw or dict(max_time_steps=default(max_coarse_frames, lambda: math.ceil(2 * self.frame_hz / self.semantic_hz
+                                                                                              * sem.shape[1]) + 1))
+    coarse = _timed(on_stage, 'coarse', lambda: self.coarse.generate(sem, prime_coarse_token_ids=prime_coarse, **coarse_kw,
+                                                                     **sample, **cond),
+                    lambda out: f'{int(frame_lengths(out, self.coarse.pad_id).max()) - p} new frames')
+    frames, codes = frame_lengths(coarse, self.coarse.pad_id), coarse.clamp(min=0)
+    if not return_coarse_generated_wave:    # the fine stage is told the text only if it takes one
+        fine_cond = cond if getattr(self.fine, 'has_condition', False) else {}
+        fine = _timed(on_stage, 'fine', lambda: self.fine.generate(codes, prime_fine_token_ids=prime_fine, **sample, **fine_cond),
+                      lambda out: f'{out.shape[1] - p} new frames')
+        codes = join_codes(codes, fine.clamp(min=0), self.coarse.groups)
+    wave = _timed(on_stage, 'codec', lambda: self.codec.decode_from_codebook_indices(codes),
+                  lambda out: f'{out.shape[-1] / self.sample_hz:.2f} s decoded')
+    wave, lengths = _trim(wave, frames, self.codec.downsample_factor, p if return_continuation_only else 0)
+    if return_list: return [w[:n] for w, n in zip(wave, lengths.tolist())]
+    return (wave, lengths) if return_lengths else wave
+
+def _generate_to_file(self: AudioLM, path, **kwargs) -> list[Path]:
+    "Generate and write one wav per item (`path` gets `_0`, `_1`, … suffixes when the batch has several)"
+    waves = self(return_list=True, **kwargs)
+    path = Path(path)
+    paths = [path] if len(waves) == 1 else [path.with_name(f'{path.stem}_{i}{path.suffix}') for i in range(len(waves))]
+    for p, w in zip(paths, waves): save_audio(p, w.cpu(), self.sample_hz)
+    return paths
+
+for f, name in ((_forward, 'forward'), (_generate_to_file, 'generate_to_file')):
+    f.__name__, f.__qualname__ = name, f'AudioLM.{name}'
+    setattr(AudioLM, name, f)

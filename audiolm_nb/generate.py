@@ -6,14 +6,15 @@ Docs: https://audiolm-nb.github.io/audiolm_nb/generate_cli.html.md"""
 
 # %% ../nbs/51_generate_cli.ipynb #db244039
 from __future__ import annotations
-import json, warnings
+import json, time, warnings
 from pathlib import Path
 
 import torch
 
-from .core import exists, load_audio
+from .core import exists, default, load_audio
+from .transformer.wrappers import check_compatibility
 from .checkpoint import safe_load, CheckpointError
-from .cli import positive_int
+from .cli import positive_int, positive_float
 from .trainer.tokens import add_tokenizer_args, load_wav2vec, load_codec, describe, grid_factor, tokenizer_diff
 from .trainer.base import list_checkpoints
 
@@ -55,7 +56,8 @@ def load_transformer(spec, kind: str, use_ema: bool = True) -> tuple[torch.nn.Mo
     "The `kind` ('semantic', 'coarse', 'fine') transformer of a training run, in eval mode, and a line saying what was loaded"
     from audiolm_nb.trainer.transformer_cli import build_transformer
     ckpt, saved = _checkpoint_and_config(spec, kind)
-    model = build_transformer(kind, saved['config'], saved.get('t5'))
+    arch = saved.get('arch', 'autoregressive')              # fine runs recorded before --arch were autoregressive
+    model = build_transformer(kind, saved['config'], saved.get('t5'), arch)
     pkg = _read_checkpoint(ckpt, kind)
     tr = (pkg.get('trainer') or {}) if isinstance(pkg, dict) else {}
     sd, which, ema = pkg.get('model') if isinstance(pkg, dict) else None, 'trained weights', tr.get('ema')
@@ -69,7 +71,7 @@ def load_transformer(spec, kind: str, use_ema: bool = True) -> tuple[torch.nn.Mo
     except RuntimeError as e:
         raise ValueError(f"--{kind}: '{ckpt}' does not match its model_config.json ({str(e).splitlines()[0][:200]})") from None
     step = tr.get('step', pkg.get('step') if isinstance(pkg, dict) else None)
-    return model.eval(), f'{kind}: {ckpt} (step {step}, {which})'
+    return model.eval(), f'{kind}{f" ({arch})" if kind == "fine" else ""}: {ckpt} (step {step}, {which})'
 
 # %% ../nbs/51_generate_cli.ipynb #6f38d5f6
 def add_generate_args(p):
@@ -86,12 +88,17 @@ def add_generate_args(p):
     a('--text', action='append', default=None, help='a text to condition on; repeat for a batch (needs transformers '
       'trained with --t5)')
     a('--batch-size', type=positive_int, default=1, help='how many to generate (without --prime or --text)')
-    a('--max-length', type=positive_int, default=250, help='at most this many semantic tokens, prime included')
+    a('--seconds', type=positive_float, default=None, help='generate exactly this many seconds (after the --prime, if '
+      'any), in whole codec frames')
+    a('--max-length', type=positive_int, default=None, help='without --seconds: at most this many semantic tokens, prime '
+      'included (default 250)')
     a('--temperature', type=float, default=1.)
     a('--filter-thres', type=float, default=0.9, help='top-k filtering: keep the top (1 - filter_thres) of the logits')
     a('--cond-scale', type=float, default=3., help='classifier-free guidance scale (with --text)')
     a('--no-ema', action='store_true', help='sample from the trained weights, not their moving average')
-    a('--seed', type=int, default=None)
+    a('--seed', type=int, default=None, help='the same seed (and files) give the same audio')
+    a('--precision', choices=['int8', 'bf16', 'float32'], default='int8', help='on a CPU: sample from int8 (or bf16) '
+      'copies of the transformers and decode with a bf16 copy of the codec, for speed; float32: the trained weights as they are')
     a('--device', default='cpu')
     return p
 
@@ -152,6 +159,8 @@ def generate_cli(args) -> list[Path]:
     if exists(args.prime) and exists(args.text):
         raise ValueError('give --prime or --text, not both (a prime already fixes the batch)')
     if exists(args.prime) and not Path(args.prime).is_file(): raise ValueError(f"--prime: no such file '{args.prime}'")
+    if exists(args.seconds) and exists(args.max_length):
+        raise ValueError('give --seconds or --max-length, not both (--seconds sets the lengths)')
     out = check_out(args.out)
     loaded = {k: load_transformer(getattr(args, k), k, use_ema=not args.no_ema) for k in ('semantic', 'coarse', 'fine')}
     for _, line in loaded.values(): print(line)
@@ -161,17 +170,22 @@ def generate_cli(args) -> list[Path]:
     wav2vec, codec = load_wav2vec(args), load_codec(args.codec)
     check_tokenizers(args, wav2vec, codec)
     prime = load_prime(args.prime, wav2vec, codec) if exists(args.prime) else None
-    try:
-        lm = AudioLM(wav2vec=wav2vec, codec=codec, semantic_transformer=sem, coarse_transformer=coarse,
-                     fine_transformer=fine).to(args.device)
+    try: check_compatibility(wav2vec=wav2vec, codec=codec, semantic_transformer=sem, coarse_transformer=coarse, fine_transformer=fine)
     except ValueError as e: raise ValueError(f'these parts do not fit together: {e}') from None
+    wav2vec, sem, coarse, fine, codec = (m.to(args.device) for m in (wav2vec, sem, coarse, fine, codec))
+    if args.precision != 'float32' and torch.device(args.device).type == 'cpu':   # fast copies, each layer checked
+        sem, coarse, fine = (m.for_cpu_generation(args.precision) for m in (sem, coarse, fine))
+        codec = codec.for_cpu_inference()
+    lm = AudioLM(wav2vec=wav2vec, codec=codec, semantic_transformer=sem, coarse_transformer=coarse, fine_transformer=fine)
     if exists(args.seed): torch.manual_seed(args.seed)
-    kw = dict(max_length=args.max_length, temperature=args.temperature, filter_thres=args.filter_thres,
-              cond_scale=args.cond_scale)
+    kw = dict(temperature=args.temperature, filter_thres=args.filter_thres, cond_scale=args.cond_scale)
+    kw |= dict(seconds=args.seconds) if exists(args.seconds) else dict(max_length=default(args.max_length, 250))
     if exists(prime): kw.update(prime_wave=prime[0], prime_wave_input_sample_hz=prime[1])
     elif exists(args.text): kw['text'] = list(args.text)
     else: kw['batch_size'] = args.batch_size
-    paths = lm.generate_to_file(out, **kw)
+    t = time.perf_counter()
+    paths = lm.generate_to_file(out, on_stage=lambda name, s, what: print(f'{name}: {what} in {s:.2f} s', flush=True), **kw)
     import soundfile as sf
+    print(f'generated in {time.perf_counter() - t:.2f} s')
     for p in paths: print(f'wrote {p}: {sf.info(str(p)).duration:.2f} s at {lm.sample_hz} Hz')
     return paths

@@ -191,7 +191,7 @@ class CoarseTransformerTrainer(TransformerTrainer):
         return out
 
 class FineTransformerTrainer(TransformerTrainer):
-    "Train a `FineTransformer` on audio (through `codec`) or cached codes"
+    "Train a `FineTransformer` or a `ParallelFineTransformer` on audio (through `codec`) or cached codes"
     name, needs = 'fine', ('codes',)
 
     def __init__(self, transformer: nn.Module, codec: nn.Module | None = None, *, sample_max_seconds: float = 2., **kwargs):

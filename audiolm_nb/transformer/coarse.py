@@ -100,11 +100,16 @@ class CoarseTransformer(ConditionalTransformer):
                  prime_coarse_token_ids: Tensor | None = None, text: Sequence[str] | None = None,
                  text_embeds: Tensor | None = None, text_mask: Tensor | None = None, temperature: float = 1.,
                  filter_thres: float | None = 0.9, top_k: int | None = None, top_p: float | None = None,
-                 cond_scale: float = 3., use_kv_cache: bool = True, return_lengths: bool = False):
+                 cond_scale: float = 3., use_kv_cache: bool = True, return_lengths: bool = False,
+                 min_time_steps: int = 0):
         """Sample coarse codes for `semantic_token_ids` (b, s), up to `max_time_steps` frames (prime included).
-        Each item stops at its EOS. Returns codes (b, frames, q) **right-padded with `pad_id`** (whole frames),
-        and the frame counts with `return_lengths=True`. `prime_coarse_token_ids` (b, f, q) must be unpadded."""
-        check_count(max_time_steps, 'max_time_steps'); check_sampling(temperature, filter_thres, top_k, top_p)
+        Each item stops at its EOS, held back until it has `min_time_steps` frames (prime included). Returns codes
+        (b, frames, q) **right-padded with `pad_id`** (whole frames), and the frame counts with `return_lengths=True`.
+        `prime_coarse_token_ids` (b, f, q) must be unpadded."""
+        check_count(max_time_steps, 'max_time_steps'); check_count(min_time_steps, 'min_time_steps', 0)
+        if min_time_steps > max_time_steps:
+            raise ValueError(f'min_time_steps ({min_time_steps}) must not exceed max_time_steps ({max_time_steps})')
+        check_sampling(temperature, filter_thres, top_k, top_p)
         check_ids(semantic_token_ids, 'semantic_token_ids', self.num_semantic_tokens, self.pad_id)
         if exists(prime_coarse_token_ids):
             check_ids(prime_coarse_token_ids, 'prime_coarse_token_ids', self.codebook_size, self.pad_id)
@@ -128,6 +133,7 @@ class CoarseTransformer(ConditionalTransformer):
 
         steps = max(0, max_time_steps - prime.shape[1]) * self.q
         gen = self._decode(step, steps, b, eos_id=self.eos_id, logits_filter=no_eos_mid_frame,
+                           min_steps=max(0, min_time_steps - prime.shape[1]) * self.q,
                            use_kv_cache=use_kv_cache, capacity=sem.shape[1] + prime_flat.shape[1] + steps + 2 +
                            (text_embeds.shape[1] + 1 if exists(text_embeds) else 0),
                            temperature=temperature, filter_thres=filter_thres, top_k=top_k, top_p=top_p)

@@ -19,7 +19,29 @@ from .tokens import (QuantizerEmbedding, QuantizerHeads, frames_from_flat, frame
 from .text import ConditionalTransformer, DEFAULT_T5_NAME
 
 # %% auto #0
-__all__ = ['FineTransformer']
+__all__ = ['check_coarse', 'check_fine_prime', 'FineTransformer']
+
+# %% ../../nbs/34_fine.ipynb #8b326799
+def check_coarse(coarse, qc: int, codebook_size: int, pad_id: int = -1):
+    "Raise a `ValueError` unless `coarse` is (batch, frames, qc) integer codes in `[0, codebook_size)` or `pad_id`"
+    check_ids(coarse, 'coarse_token_ids', codebook_size, pad_id)
+    if coarse.ndim != 3: raise ValueError('coarse_token_ids (batch, frames, num_coarse_quantizers) are needed')
+    if coarse.shape[-1] != qc:
+        raise ValueError(f'coarse_token_ids have {coarse.shape[-1]} codes per frame, this transformer expects {qc} '
+                         '(num_coarse_quantizers × groups)')
+
+def check_fine_prime(prime, coarse: Tensor, qf: int, codebook_size: int, pad_id: int = -1) -> Tensor:
+    "`prime` (b, p, qf): the fine codes of the first p frames of `coarse` (b, frames ≥ p, qc), unpadded; None: p = 0"
+    if not exists(prime): return coarse.new_empty(coarse.shape[0], 0, qf)
+    check_ids(prime, 'prime_fine_token_ids', codebook_size, pad_id)
+    if prime.ndim != 3 or prime.shape[-1] != qf:
+        raise ValueError(f'prime_fine_token_ids must be (batch, frames, {qf}) (num_fine_quantizers × groups), '
+                         f'got shape {tuple(prime.shape)}')
+    if prime.shape[0] != coarse.shape[0] or prime.shape[1] > coarse.shape[1]:
+        raise ValueError(f'prime_fine_token_ids has shape {tuple(prime.shape)}: it needs the batch of coarse_token_ids '
+                         f'({coarse.shape[0]}) and at most its {coarse.shape[1]} frames')
+    if (prime == pad_id).any(): raise ValueError(f'prime_fine_token_ids must not contain padding ({pad_id}): give whole frames')
+    return prime
 
 # %% ../../nbs/34_fine.ipynb #cc6945e3
 class FineTransformer(ConditionalTransformer):
@@ -99,30 +121,33 @@ class FineTransformer(ConditionalTransformer):
         return F.cross_entropy(rearrange(logits, 'b n c -> b c n'), targets, ignore_index=self.pad_id)
 
     @torch.no_grad()
-    def generate(self, coarse_token_ids: Tensor, *, text: Sequence[str] | None = None, text_embeds: Tensor | None = None,
+    def generate(self, coarse_token_ids: Tensor, *, prime_fine_token_ids: Tensor | None = None,
+                 text: Sequence[str] | None = None, text_embeds: Tensor | None = None,
                  text_mask: Tensor | None = None, temperature: float = 1., filter_thres: float | None = 0.9,
                  top_k: int | None = None, top_p: float | None = None, cond_scale: float = 3.,
                  use_kv_cache: bool = True) -> Tensor:
-        """Fine codes (b, frames, qf) for `coarse_token_ids` (b, frames, qc); frames past an item's
-        coarse length (padding) are `pad_id`."""
-        if not isinstance(coarse_token_ids, Tensor) or coarse_token_ids.ndim != 3:
-            raise ValueError('coarse_token_ids (batch, frames, num_coarse_quantizers) are needed')
-        self._check(coarse_token_ids, self.qc, 'coarse_token_ids'); check_sampling(temperature, filter_thres, top_k, top_p)
+        """Fine codes (b, frames, qf) for `coarse_token_ids` (b, frames, qc); the first frames are
+        `prime_fine_token_ids` (b, p, qf) when given (only the later frames are sampled); frames past an
+        item's coarse length (padding) are `pad_id`."""
+        check_coarse(coarse_token_ids, self.qc, self.codebook_size, self.pad_id)
+        check_sampling(temperature, filter_thres, top_k, top_p)
+        prime = check_fine_prime(prime_fine_token_ids, coarse_token_ids, self.qf, self.codebook_size, self.pad_id)
         was_training = self.training; self.eval()
-        coarse = coarse_token_ids.to(self.device)
+        coarse, prime_flat = coarse_token_ids.to(self.device), rearrange(prime.to(self.device), 'b f q -> b (f q)')
         b, frames = coarse.shape[:2]
         if exists(text) and not exists(text_embeds): text_embeds, text_mask = self.embed_text(text)
         cond = dict(text_embeds=text_embeds, text_mask=text_mask)
 
         def step(new, cache, first):
-            if first: return self.forward_with_cond_scale(coarse, new, cond_scale=cond_scale, cache=cache, **cond)[:, -1]
+            if first: return self.forward_with_cond_scale(coarse, torch.cat((prime_flat, new), 1), cond_scale=cond_scale,
+                                                          cache=cache, **cond)[:, -1]
             return self.forward_with_cond_scale(None, new, cond_scale=cond_scale, cache=cache)[:, -1]
 
-        steps = frames * self.qf
+        steps = (frames - prime.shape[1]) * self.qf
         gen = self._decode(step, steps, b, use_kv_cache=use_kv_cache,
                            capacity=frames * (self.qc + self.qf) + 2 + (text_embeds.shape[1] + 1 if exists(text_embeds) else 0),
                            temperature=temperature, filter_thres=filter_thres, top_k=top_k, top_p=top_p)
-        fine = frames_from_flat(gen, self.qf, self.pad_id)
+        fine = torch.cat((prime.to(self.device), frames_from_flat(gen, self.qf, self.pad_id)), dim=1)
         valid = torch.arange(frames, device=self.device)[None] < frame_lengths(coarse, self.pad_id)[:, None]
         self.train(was_training)
         return fine.masked_fill(~valid[..., None], self.pad_id)

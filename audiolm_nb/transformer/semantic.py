@@ -88,11 +88,13 @@ class SemanticTransformer(ConditionalTransformer):
                  text: Sequence[str] | None = None, text_embeds: Tensor | None = None, text_mask: Tensor | None = None,
                  temperature: float = 1., filter_thres: float | None = 0.9, top_k: int | None = None,
                  top_p: float | None = None, cond_scale: float = 3., use_kv_cache: bool = True,
-                 include_prime: bool = True, return_lengths: bool = False):
-        """Sample up to `max_length` tokens in total (prime included). Each item stops at its EOS.
+                 include_prime: bool = True, return_lengths: bool = False, min_length: int = 0):
+        """Sample up to `max_length` tokens in total (prime included). Each item stops at its EOS, which is held back
+        until the item has `min_length` tokens (prime included; `min_length=max_length`: exactly that many).
         Returns a LongTensor (b, longest) **right-padded with `pad_id`** (EOS not included), and the lengths
         with `return_lengths=True`. `prime_ids` may be right-padded with `pad_id` (different lengths)."""
-        check_count(max_length, 'max_length'); check_count(batch_size, 'batch_size')
+        check_count(max_length, 'max_length'); check_count(batch_size, 'batch_size'); check_count(min_length, 'min_length', 0)
+        if min_length > max_length: raise ValueError(f'min_length ({min_length}) must not exceed max_length ({max_length})')
         check_sampling(temperature, filter_thres, top_k, top_p)
         if exists(prime_ids): check_ids(prime_ids, 'prime_ids', self.num_semantic_tokens, self.pad_id)
         was_training = self.training; self.eval()
@@ -110,6 +112,7 @@ class SemanticTransformer(ConditionalTransformer):
 
         steps = max(0, max_length - int(seq_lengths(prime, self.pad_id).min()) if b else 0)
         gen = self._decode(step, steps, b, eos_id=self.eos_id, use_kv_cache=use_kv_cache,
+                           min_steps=(min_length - seq_lengths(prime, self.pad_id)).clamp(min=0),
                            capacity=prime.shape[1] + steps + 1 + (text_embeds.shape[1] + 1 if exists(text_embeds) else 0),
                            temperature=temperature, filter_thres=filter_thres, top_k=top_k, top_p=top_p)
         # every item stops at max_length tokens in total

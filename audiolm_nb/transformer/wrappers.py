@@ -167,7 +167,7 @@ class CoarseTransformerWrapper(_Wrapper):
         with torch.no_grad(): return self.codec.decode_from_codebook_indices(codes.clamp(min=0))
 
 class FineTransformerWrapper(_Wrapper):
-    "Coarse + fine codes (or raw waves through `codec`) -> `FineTransformer` loss"
+    "Coarse + fine codes (or raw waves through `codec`) -> `FineTransformer` (or `ParallelFineTransformer`) loss"
     def __init__(self, *, transformer, codec=None, pad_id: int = -1, mask_prob: float | None = None):
         super().__init__(transformer, codec=codec, mask_prob=mask_prob, fine_transformer=transformer)
         self.pad_id = pad_id
