@@ -19,7 +19,7 @@ from .trainer.tokens import add_tokenizer_args, load_wav2vec, load_codec, descri
 from .trainer.base import list_checkpoints
 
 # %% auto #0
-__all__ = ['load_transformer', 'add_generate_args', 'check_out', 'check_tokenizers', 'load_prime', 'generate_cli']
+__all__ = ['load_transformer', 'add_generate_args', 'check_out', 'check_tokenizers', 'load_prime', 'load_parts', 'generate_cli']
 
 # %% ../nbs/51_generate_cli.ipynb #81ea4540
 def _checkpoint_and_config(spec, kind: str) -> tuple[Path, dict]:
@@ -77,9 +77,11 @@ def load_transformer(spec, kind: str, use_ema: bool = True) -> tuple[torch.nn.Mo
 def add_generate_args(p):
     "Options of `audiolm generate`"
     a = p.add_argument
+    a('--model', default=None, help='a model set file (from `audiolm train all`); the default, when no --model and no '
+      '--semantic/--coarse/--fine are given, is the model set shipped with audiolm_nb')
     for kind in ('semantic', 'coarse', 'fine'):
-        a(f'--{kind}', required=True, help=f'the {kind} transformer: the --results-folder of an `audiolm train {kind}` '
-          'run (its latest checkpoint) or one checkpoint file in it')
+        a(f'--{kind}', default=None, help=f'the {kind} transformer: the --results-folder of an `audiolm train {kind}` '
+          'run (its latest checkpoint) or one checkpoint file in it (give all three, with --codec)')
     add_tokenizer_args(p)
     a('--out', default='generated.wav', help='the wav file to write (a batch writes NAME_0.wav, NAME_1.wav, ...); '
       'checked before anything is generated')
@@ -152,6 +154,33 @@ def load_prime(path, wav2vec, codec) -> tuple[torch.Tensor, int]:
                          '(one semantic token and one codec frame): give a longer file')
     return wave, hz
 
+# %% ../nbs/51_generate_cli.ipynb #a239d8fb
+def load_parts(args) -> tuple:
+    "(wav2vec, codec, semantic, coarse, fine, unique_consecutive) from three training runs or from a model set"
+    kinds = ('semantic', 'coarse', 'fine')
+    runs = [k for k in kinds if exists(getattr(args, k))]
+    if runs:
+        if missing := [f'--{k}' for k in kinds if k not in runs]:
+            raise ValueError(f"give all of --semantic, --coarse and --fine (missing {', '.join(missing)}), or none of "
+                             'them to use a model set')
+        if exists(args.model): raise ValueError('give --model or --semantic/--coarse/--fine, not both')
+        if not exists(args.codec): raise ValueError('--codec is needed with --semantic/--coarse/--fine: the codec '
+                                                    'checkpoint their token cache was made with')
+        loaded = {k: load_transformer(getattr(args, k), k, use_ema=not args.no_ema) for k in kinds}
+        for _, line in loaded.values(): print(line)
+        wav2vec, codec = load_wav2vec(args), load_codec(args.codec)
+        check_tokenizers(args, wav2vec, codec)
+        unique = _checkpoint_and_config(args.semantic, 'semantic')[1].get('unique_consecutive', True)
+        return (wav2vec, codec, *(loaded[k][0] for k in kinds), unique)
+    from audiolm_nb.pretrained import load_model_set, default_model_set
+    if given := [f for f, v in (('--codec', args.codec), ('--kmeans', args.kmeans), ('--hubert', args.hubert)) if exists(v)]:
+        raise ValueError(f"{', '.join(given)}: a model set brings its own codec and semantic tokenizer (drop them, or "
+                         'give --semantic/--coarse/--fine to use your own runs)')
+    path = Path(args.model) if exists(args.model) else default_model_set()
+    p = load_model_set(path, fast=False)
+    print(f"model set: {path} ({p['card'].get('name', 'unnamed')}, {p['card'].get('created', 'undated')})")
+    return p['wav2vec'], p['codec'], p['semantic'], p['coarse'], p['fine'], bool(p['card'].get('unique_consecutive', False))
+
 # %% ../nbs/51_generate_cli.ipynb #9e9cc04c
 def generate_cli(args) -> list[Path]:
     "Run `audiolm generate`; returns the written files"
@@ -162,13 +191,9 @@ def generate_cli(args) -> list[Path]:
     if exists(args.seconds) and exists(args.max_length):
         raise ValueError('give --seconds or --max-length, not both (--seconds sets the lengths)')
     out = check_out(args.out)
-    loaded = {k: load_transformer(getattr(args, k), k, use_ema=not args.no_ema) for k in ('semantic', 'coarse', 'fine')}
-    for _, line in loaded.values(): print(line)
-    sem, coarse, fine = (loaded[k][0] for k in ('semantic', 'coarse', 'fine'))
+    wav2vec, codec, sem, coarse, fine, unique = load_parts(args)
     if exists(args.text) and not sem.has_condition:
         raise ValueError('--text: these transformers were trained without text conditioning (train them with --t5)')
-    wav2vec, codec = load_wav2vec(args), load_codec(args.codec)
-    check_tokenizers(args, wav2vec, codec)
     prime = load_prime(args.prime, wav2vec, codec) if exists(args.prime) else None
     try: check_compatibility(wav2vec=wav2vec, codec=codec, semantic_transformer=sem, coarse_transformer=coarse, fine_transformer=fine)
     except ValueError as e: raise ValueError(f'these parts do not fit together: {e}') from None
@@ -176,7 +201,8 @@ def generate_cli(args) -> list[Path]:
     if args.precision != 'float32' and torch.device(args.device).type == 'cpu':   # fast copies, each layer checked
         sem, coarse, fine = (m.for_cpu_generation(args.precision) for m in (sem, coarse, fine))
         codec = codec.for_cpu_inference()
-    lm = AudioLM(wav2vec=wav2vec, codec=codec, semantic_transformer=sem, coarse_transformer=coarse, fine_transformer=fine)
+    lm = AudioLM(wav2vec=wav2vec, codec=codec, semantic_transformer=sem, coarse_transformer=coarse, fine_transformer=fine,
+                 unique_consecutive=unique)
     if exists(args.seed): torch.manual_seed(args.seed)
     kw = dict(temperature=args.temperature, filter_thres=args.filter_thres, cond_scale=args.cond_scale)
     kw |= dict(seconds=args.seconds) if exists(args.seconds) else dict(max_length=default(args.max_length, 250))

@@ -46,6 +46,9 @@ def _add_train_args(p: argparse.ArgumentParser, kind: str):
     if kind == 'fine':
         a('--arch', choices=list(FINE_ARCHS), default=None, help=f'parallel: all frames at once (ParallelFineTransformer); '
           f'autoregressive: one code at a time (FineTransformer). Default {DEFAULT_FINE_ARCH}, or the run\'s with --resume')
+    if kind in ('semantic', 'coarse'):
+        a('--no-unique-consecutive', action='store_true', help='keep repeated semantic ids (one per frame) instead of '
+          'collapsing runs as the reference does: semantic length is then time, so generation lengths are exact')
     a('--results-folder', default=f'./results/{kind}', help='checkpoints, samples and metrics.csv go here')
     a('--preset', choices=list(TRANSFORMER_PRESETS), default='small', help='transformer size')
     a('--model-config', type=json_object, default=None, help='JSON object of transformer arguments overriding the preset, '
@@ -107,6 +110,9 @@ def run_record(kind: str, args, meta: dict) -> dict:
             diff = tokenizer_diff(rec, trained_on[k]) if k in trained_on else {}
             if diff: raise ValueError(f"--resume: '{stored}' records another {TOKENIZER_NAMES[k]} than the one given "
                                       f"(recorded vs given: {diff}); resume with the one the run was trained on")
+        if kind != 'fine' and saved.get('unique_consecutive', True) != (not args.no_unique_consecutive):
+            flag = '--no-unique-consecutive' if not saved.get('unique_consecutive', True) else 'no --no-unique-consecutive'
+            raise ValueError(f"--resume: '{stored}' records a run with {flag}; resume it the same way")
         arch, given = saved.get('arch', 'autoregressive'), getattr(args, 'arch', None)   # runs before --arch: autoregressive
         if kind == 'fine' and exists(given) and given != arch:
             raise ValueError(f"--resume: '{stored}' records a run with --arch {arch}; resume it with that (or without --arch)")
@@ -115,7 +121,8 @@ def run_record(kind: str, args, meta: dict) -> dict:
     if exists(t5) and Path(t5).exists(): t5 = str(Path(t5).resolve())
     cfg = transformer_config(kind, meta, args.preset, args.model_config, getattr(args, 'num_coarse_quantizers', 2))
     arch = dict(arch=default(args.arch, DEFAULT_FINE_ARCH)) if kind == 'fine' else {}
-    return dict(kind=kind, **arch, config=cfg, t5=t5, tokenizers=trained_on)
+    uc = dict(unique_consecutive=not args.no_unique_consecutive) if kind != 'fine' else {}
+    return dict(kind=kind, **arch, **uc, config=cfg, t5=t5, tokenizers=trained_on)
 
 # %% ../../nbs/42b_transformer_cli.ipynb #99488107
 def _train_cli(kind: str, args):
@@ -138,6 +145,7 @@ def _train_cli(kind: str, args):
     model = build_transformer(kind, cfg, record['t5'], record.get('arch', 'autoregressive'))
     cls = dict(semantic=SemanticTransformerTrainer, coarse=CoarseTransformerTrainer, fine=FineTransformerTrainer)[kind]
     tok_kw = dict(semantic=dict(wav2vec=wav2vec), coarse=dict(codec=codec, wav2vec=wav2vec), fine=dict(codec=codec))[kind]
+    if kind != 'fine': tok_kw['unique_consecutive'] = record.get('unique_consecutive', True)
     tr = cls(model, **tok_kw, folder=args.folder, tokens=tokens, results_folder=results,
              num_train_steps=args.num_train_steps, batch_size=args.batch_size, grad_accum_every=args.grad_accum_every,
              data_max_length_seconds=args.data_max_length_seconds, lr=args.lr, warmup_steps=args.warmup_steps,
