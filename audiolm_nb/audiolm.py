@@ -60,9 +60,7 @@ class AudioLM(nn.Module):
         "(semantic prime ids, coarse prime codes, fine prime codes) from a wave tensor or an audio file path"
         if isinstance(prime_wave, (str, Path)):
             prime_wave, input_sample_hz = load_audio(prime_wave, return_sample_hz=True)
-        if not exists(input_sample_hz):
-            raise ValueError('prime_wave is a tensor: pass prime_wave_input_sample_hz (its sample rate) so it can be '
-                             'resampled for the semantic tokenizer and for the codec')
+        input_sample_hz = default(input_sample_hz, self.codec.target_sample_hz)  # a tensor without a rate: the codec's
         w = prime_wave if prime_wave.ndim == 2 else prime_wave[None]
         check_finite_wave(w, 'prime_wave')
         w = w.to(next(self.semantic.parameters()).device)
@@ -98,7 +96,10 @@ def _forward(self: AudioLM, *, batch_size: int = 1, text: Sequence[str] | None =
     """Generate waves (b, samples) at `codec.target_sample_hz`: the prime's frames, then the continuation (or only the
     continuation, `return_continuation_only`). `seconds`: the continuation is exactly that long (whole codec frames).
     Otherwise `max_length` bounds the semantic ids (prime included, default 2048) and `max_coarse_frames` the codec
-    frames (default: 2 per semantic id). `on_stage(name, wall seconds, what)` is called after each stage."""
+    frames (default: 2 per semantic id). `on_stage(name, wall seconds, what)` is called after each stage.
+    `prime_wave`: a wave tensor (samples) or (b, samples), or an audio file path; a tensor is taken to be at
+    `prime_wave_input_sample_hz`, by default the codec's rate (`codec.target_sample_hz`, as in audiolm-pytorch), and
+    is resampled from there for the semantic tokenizer and for the codec."""
     check_count(batch_size, 'batch_size'); check_sampling(temperature, filter_thres)
     for k, v in dict(max_length=max_length, max_coarse_frames=max_coarse_frames).items():
         if exists(v): check_count(v, k)

@@ -21,7 +21,8 @@ from .layers import CausalConv1d, EncoderBlock, DecoderBlock, LocalTransformer, 
 
 # %% auto #0
 __all__ = ['EncodedAudio', 'SoundStream', 'encode', 'decode', 'decode_from_codebook_indices', 'generator_loss',
-           'discriminator_loss', 'forward', 'AudioLMSoundStream', 'MusicLMSoundStream', 'for_cpu_inference']
+           'discriminator_loss', 'discriminator_losses', 'forward', 'AudioLMSoundStream', 'MusicLMSoundStream',
+           'for_cpu_inference']
 
 # %% ../../nbs/11b_soundstream.ipynb #61bd571f
 class EncodedAudio(NamedTuple):
@@ -205,9 +206,37 @@ def discriminator_loss(self: SoundStream, wave: Tensor, apply_grad_penalty: bool
     return self.discriminators_and_losses.discriminator_loss(orig[..., :n], recon.detach()[..., :n],
                                                              apply_grad_penalty=apply_grad_penalty)
 
+def discriminator_losses(self: SoundStream, wave: Tensor, apply_grad_penalty: bool = False, recon: Tensor | None = None,
+                         input_sample_hz: int | None = None) -> list[tuple[str, Tensor]]:
+    """The discriminator loss split as audiolm-pytorch's `return_discr_losses_separately` returns it: `[(name, loss)]`,
+    one 'discr_<discriminator>' hinge loss each, then (with `apply_grad_penalty`) one weighted 'grad_penalty_<discriminator>'
+    each; they sum to `discriminator_loss`'s total and each one's gradient reaches its own discriminator only"""
+    from audiolm_nb.codec.losses import hinge_discr_loss, gradient_penalty
+    orig, n, _ = _prepare(self, wave, input_sample_hz)
+    if not exists(recon):
+        with torch.no_grad():
+            enc = encode(self, orig)
+            recon = decode(self, enc.quantized, enc.codes)
+    dl = self.discriminators_and_losses
+    orig, recon = dl._inputs(orig[..., :n], recon.detach()[..., :n])
+    losses, penalties = [], []
+    for name, d in dl.discriminators.items():
+        x = orig.clone().requires_grad_() if apply_grad_penalty else orig
+        real, fake = d(torch.cat([x, recon]))[0].chunk(2)
+        losses.append((f'discr_{name}', hinge_discr_loss(real, fake)))
+        if apply_grad_penalty:
+            penalties.append((f'grad_penalty_{name}', gradient_penalty([x], [real], weight=dl.weights.grad_penalty,
+                                                                       center=dl.grad_penalty_center)))
+    return losses + penalties
+
 def forward(self: SoundStream, x: Tensor, return_encoded: bool = False, return_codes_only: bool = False,
-            return_discr_loss: bool = False, return_loss_breakdown: bool = False, return_recons_only: bool = False,
+            return_discr_loss: bool = False, return_discr_losses_separately: bool = False,
+            return_loss_breakdown: bool = False, return_recons_only: bool = False,
             input_sample_hz: int | None = None, apply_grad_penalty: bool = False, adversarial: bool = True):
+    if return_discr_losses_separately:
+        if not return_discr_loss:
+            raise ValueError('return_discr_losses_separately=True splits the discriminator loss: pass return_discr_loss=True with it')
+        return discriminator_losses(self, x, apply_grad_penalty, input_sample_hz=input_sample_hz)
     if return_discr_loss:
         total, breakdown = discriminator_loss(self, x, apply_grad_penalty, input_sample_hz=input_sample_hz)
         return (total, breakdown) if return_loss_breakdown else total
@@ -221,6 +250,7 @@ def forward(self: SoundStream, x: Tensor, return_encoded: bool = False, return_c
     return (total, breakdown) if return_loss_breakdown else total
 
 SoundStream.generator_loss, SoundStream.discriminator_loss, SoundStream.forward = generator_loss, discriminator_loss, forward
+SoundStream.discriminator_losses = discriminator_losses
 
 # %% ../../nbs/11b_soundstream.ipynb #4d9702f5
 def AudioLMSoundStream(strides=(2, 4, 5, 8), target_sample_hz=16000, rq_num_quantizers=12, **kwargs) -> SoundStream:

@@ -306,6 +306,32 @@ def __trackers(self, log_with) -> list:
         out.append(t)
     return out
 
+# %% ../../nbs/40_trainer.ipynb #4f074f30
+def _same_device(a: torch.device, b: torch.device) -> bool:
+    "Whether `a` names device `b` (`cuda` without an index names whatever CUDA device `b` is)"
+    return a.type == b.type and (a.index is None or b.index is None or a.index == b.index)
+
+@_method
+def _to(self, device=None):
+    "For audiolm-pytorch code: the trainer itself when `device` is the one accelerate placed the models on"
+    want = torch.device(device) if exists(device) else self.device
+    if want.type == 'cuda' and not torch.cuda.is_available():
+        raise ValueError(f"to({str(device)!r}): CUDA is not available on this machine; a trainer needs no .cuda() or .to(): "
+                         f"accelerate places the models itself (here on {self.device}), so drop the call")
+    if not _same_device(want, self.device):
+        raise ValueError(f"to({str(device)!r}): accelerate placed this trainer's models on {self.device} and owns their "
+                         "placement; drop the call, or choose the device when building the trainer (cpu=True for the "
+                         "CPU, CUDA_VISIBLE_DEVICES or accelerate_kwargs for a GPU)")
+    return self
+
+@_method
+def _cuda(self, device: int | None = None):
+    "For audiolm-pytorch code (`trainer.cuda()`): the trainer itself when its models are on the GPU accelerate chose"
+    if not torch.cuda.is_available():
+        raise ValueError(f"cuda(): CUDA is not available on this machine; a trainer needs no .cuda(): accelerate places "
+                         f"the models itself (here on {self.device}), so drop the call")
+    return self.to(torch.device('cuda', device) if exists(device) else 'cuda')
+
 # %% ../../nbs/40_trainer.ipynb #382f52bb
 class _Recorded:
     "A batch sampler that also appends each batch's indices to `log`; the loader yields batches in the same order"

@@ -18,12 +18,17 @@ from .tokens import sample_logits, cfg_combine
 from ..precision import guard_low_precision
 
 DEFAULT_T5_NAME = 'google/t5-v1_1-base'
+# hidden sizes (d_model) of the standard T5 family, so a conditional transformer is built without reading a config
+# (flan-t5-* are t5-v1_1-* fine-tuned: the same sizes)
+T5_DIMS = {'t5-small': 512, 't5-base': 768, 't5-large': 1024, 't5-3b': 1024, 't5-11b': 1024,
+           **{f'{p}-{s}': d for p in ('t5-v1_1', 'flan-t5')
+              for s, d in dict(small=512, base=768, large=1024, xl=2048, xxl=4096).items()}}
 # a linear layer of a `for_cpu_generation` copy further than this from float32 (relative error) runs in float32:
 # bf16 rounding leaves ~0.003, int8 weights (1/127 of each row's range) ~0.01–0.02, a wrong kernel ~1
 CPU_GENERATION_TOL = {'bf16': 0.05, 'int8': 0.1}
 
 # %% auto #0
-__all__ = ['DEFAULT_T5_NAME', 'CPU_GENERATION_TOL', 'TextEncoder', 'ConditionalTransformer']
+__all__ = ['DEFAULT_T5_NAME', 'T5_DIMS', 'CPU_GENERATION_TOL', 'TextEncoder', 'ConditionalTransformer']
 
 # %% ../../nbs/31_text_conditioning.ipynb #349274cd
 class TextEncoder:
@@ -42,16 +47,34 @@ class TextEncoder:
 
     @property
     def dim(self) -> int:
+        """The embedding size, read without the network: the model's, a local folder's `config.json`, `T5_DIMS` for
+        the standard T5 family (`t5-base`, `google/t5-v1_1-base`, `google/flan-t5-xl`, …), else a cached config"""
+        import json
+        from pathlib import Path
         if exists(self.model): return self.model.config.d_model
+        if not exists(self.name): raise ValueError('TextEncoder has no model: give name_or_path or model= and tokenizer=')
+        if (cfg := Path(self.name)/'config.json').is_file(): return json.loads(cfg.read_text())['d_model']
+        owner, _, base = str(self.name).rpartition('/')
+        if owner in ('', 'google', 'google-t5') and base in T5_DIMS: return T5_DIMS[base]
         from transformers import AutoConfig
-        return AutoConfig.from_pretrained(self.name).d_model
+        try: return AutoConfig.from_pretrained(self.name, local_files_only=True).d_model
+        except (OSError, ValueError):
+            raise ValueError(f"the embedding size of text encoder {self.name!r} is not known without downloading its config "
+                             f"(it is no local folder, no standard T5 and not in the Hugging Face cache), and building a "
+                             f"transformer downloads nothing: pass cond_dim=<its d_model>, a local T5 folder as t5_name=, "
+                             f"or one of {', '.join(T5_DIMS)}") from None
 
     def load(self):
         if exists(self.model) and exists(self.tokenizer): return self
         if not exists(self.name): raise ValueError('TextEncoder has no model: give name_or_path or model= and tokenizer=')
         from transformers import T5EncoderModel, AutoTokenizer
-        if not exists(self.model): self.model = T5EncoderModel.from_pretrained(self.name).eval()
-        if not exists(self.tokenizer): self.tokenizer = AutoTokenizer.from_pretrained(self.name)
+        try:
+            if not exists(self.model): self.model = T5EncoderModel.from_pretrained(self.name).eval()
+            if not exists(self.tokenizer): self.tokenizer = AutoTokenizer.from_pretrained(self.name)
+        except (OSError, ValueError) as e:
+            raise ValueError(f"could not load the T5 text encoder {self.name!r} to encode text ({str(e).partition(chr(10))[0][:200]}): "
+                             "it is downloaded from the Hugging Face hub on first use; offline, pass a local T5 folder "
+                             "(config, weights and tokenizer) as t5_name=, or a ready TextEncoder as text_encoder=") from None
         return self
 
     @torch.no_grad()
