@@ -12,12 +12,12 @@ from pathlib import Path
 import torch
 from torch import nn, Tensor
 from einops import rearrange
+from fastcore.basics import patch
 
 from ..core import exists, pad_to_multiple, resample
 
 # %% auto #0
-__all__ = ['ENCODEC_24KHZ_CHECKPOINT', 'ENCODEC_24KHZ_URL', 'EncodecWrapper', 'encode', 'get_emb_from_indices',
-           'decode_from_codebook_indices', 'forward']
+__all__ = ['ENCODEC_24KHZ_CHECKPOINT', 'ENCODEC_24KHZ_URL', 'EncodecWrapper']
 
 # %% ../../nbs/14_encodec.ipynb #7f7ad725
 ENCODEC_24KHZ_CHECKPOINT = 'encodec_24khz-d7cc33bc.th'
@@ -106,6 +106,7 @@ def _prepare(self, audio: Tensor, input_sample_hz: int | None) -> tuple[Tensor, 
     if audio.shape[-1] == 0: raise ValueError('audio is empty (0 samples)')
     return pad_to_multiple(audio, self.seq_len_multiple_of), audio.shape[-1]
 
+@patch
 def encode(self: EncodecWrapper, audio: Tensor, input_sample_hz: int | None = None) -> Tensor:
     "audio -> codes (batch, frames, quantizers)"
     wave, _ = _prepare(self, audio, input_sample_hz)
@@ -113,6 +114,7 @@ def encode(self: EncodecWrapper, audio: Tensor, input_sample_hz: int | None = No
     codes = self.model.quantizer.encode(emb, self.model.frame_rate, self.bandwidth)
     return rearrange(codes, 'q b n -> b n q')
 
+@patch
 def get_emb_from_indices(self: EncodecWrapper, codes: Tensor) -> Tensor:
     "codes (batch, frames, quantizers) -> quantized embeddings (batch, frames, codebook_dim)"
     if codes.ndim == 4: codes = rearrange(codes, '1 b n q -> b n q')  # the reference's (groups=1, b, n, q)
@@ -124,19 +126,18 @@ def get_emb_from_indices(self: EncodecWrapper, codes: Tensor) -> Tensor:
         raise ValueError(f'codes must lie in [0, {self.codebook_size}), got [{codes.min().item()}, {codes.max().item()}]')
     return rearrange(self.model.quantizer.decode(rearrange(codes.long(), 'b n q -> q b n')), 'b d n -> b n d')
 
+@patch
 def decode_from_codebook_indices(self: EncodecWrapper, codes: Tensor) -> Tensor:
     "codes (batch, frames, quantizers) -> wave (batch, 1, frames * downsample_factor)"
-    return self.model.decoder(rearrange(get_emb_from_indices(self, codes), 'b n d -> b d n'))
+    return self.model.decoder(rearrange(self.get_emb_from_indices(codes), 'b n d -> b d n'))
 
+@patch
 def forward(self: EncodecWrapper, x: Tensor, input_sample_hz: int | None = None, return_encoded: bool = False,
             return_codes_only: bool = False, return_recons_only: bool = False, **kwargs):
-    codes = encode(self, x, input_sample_hz)
+    codes = self.encode(x, input_sample_hz)
     if return_codes_only: return codes
     if return_recons_only:
         n = _prepare(self, x, input_sample_hz)[1]
-        recon = decode_from_codebook_indices(self, codes)[..., :n]
+        recon = self.decode_from_codebook_indices(codes)[..., :n]
         return recon[:, 0] if x.ndim == 1 else recon
-    return get_emb_from_indices(self, codes), codes, None
-
-EncodecWrapper.encode, EncodecWrapper.get_emb_from_indices = encode, get_emb_from_indices
-EncodecWrapper.decode_from_codebook_indices, EncodecWrapper.forward = decode_from_codebook_indices, forward
+    return self.get_emb_from_indices(codes), codes, None

@@ -13,12 +13,12 @@ from typing import NamedTuple
 import torch
 from torch import nn, Tensor
 from einops import rearrange, reduce
+from fastcore.basics import patch
 
 from ..core import exists, default
 
 # %% auto #0
-__all__ = ['QUANTIZER_KINDS', 'fsq_levels_for', 'nonfinite_items', 'QuantizeOutput', 'Quantizer', 'get_output_from_indices',
-           'get_codes_from_indices', 'codebook_usage']
+__all__ = ['QUANTIZER_KINDS', 'fsq_levels_for', 'nonfinite_items', 'QuantizeOutput', 'Quantizer', 'codebook_usage']
 
 # %% ../../nbs/10_quantize.ipynb #cf2b30b2
 def fsq_levels_for(codebook_size: int) -> list[int]:
@@ -197,16 +197,15 @@ def _split_codes(self: Quantizer, codes: Tensor) -> Tensor:
     if q < self.num_quantizers: codes = torch.nn.functional.pad(codes, (0, self.num_quantizers - q), value=-1)
     return codes
 
+@patch
 def get_output_from_indices(self: Quantizer, codes: Tensor) -> Tensor:
     "Quantized frames (batch, frames, dim) from codes (batch, frames, quantizers)"
     return self.rq.get_output_from_indices(_split_codes(self, codes))
 
+@patch
 def get_codes_from_indices(self: Quantizer, codes: Tensor) -> Tensor:
     "Each quantizer's code vector: (groups, quantizers, batch, frames, codebook dim); zeros where code is -1"
     return self.rq.get_codes_from_indices(_split_codes(self, codes))
-
-Quantizer.get_output_from_indices = get_output_from_indices
-Quantizer.get_codes_from_indices = get_codes_from_indices
 
 # %% ../../nbs/10_quantize.ipynb #8d6d7436
 def codebook_usage(codes: Tensor, codebook_size: int) -> dict[str, Tensor]:

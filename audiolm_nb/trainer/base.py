@@ -19,6 +19,7 @@ from typing import Callable, Iterable
 import torch
 from torch import nn
 from torch.utils.data import Dataset, DataLoader, Subset, random_split, default_collate
+from fastcore.basics import patch
 
 from .. import __version__
 from ..core import exists, default, save_audio
@@ -218,18 +219,11 @@ class Trainer:
             set_rng_state(rng)
 
 # %% ../../nbs/40_trainer.ipynb #775f44cd
-def _method(f):
-    "Attach `f` to `Trainer` (as a method named without `f`'s first underscore)"
-    name = f.__name__[1:]
-    f.__name__, f.__qualname__ = name, f'Trainer.{name}'
-    setattr(Trainer, name, f)
-    return f
-
 class TrainingDiverged(FloatingPointError, ValueError):
     "Too many non-finite steps in a row (a `ValueError` too, so the command line reports it in one line)"
 
-@_method
-def __stage_step(self, st: Stage, batches: list) -> dict:
+@patch
+def _stage_step(self:Trainer, st: Stage, batches: list) -> dict:
     groups = st.optimizer.param_groups  # AdamW's rate as lr_<stage>; Muon's (if any) as muon_lr_<stage>
     logs = {f'{"muon_" if g.get("muon") else ""}lr_{st.name}': g['lr'] for g in groups[::-1]}
     for m in self.models.values(): m.zero_grad(set_to_none=True)
@@ -258,8 +252,8 @@ def __stage_step(self, st: Stage, batches: list) -> dict:
     for m in self.models.values(): m.zero_grad(set_to_none=True)
     return {**logs, **acc}
 
-@_method
-def _train_step(self) -> dict:
+@patch
+def train_step(self:Trainer) -> dict:
     "One step of every active stage on `grad_accum_every` micro-batches; the logged values, averaged over processes"
     batches = [self._next_batch() for _ in range(self.grad_accum_every)]
     for m in self.models.values(): m.train()
@@ -279,8 +273,8 @@ TRAINING_CLI_NAMES = dict(resume='--resume', force_clear_prev_results='--force-c
 TRACKER_PACKAGES = dict(tensorboard=('tensorboard', 'tensorboardX'), wandb=('wandb',), comet_ml=('comet_ml',), aim=('aim',),
                         mlflow=('mlflow',), clearml=('clearml',), dvclive=('dvclive',), swanlab=('swanlab',), trackio=('trackio',))
 
-@_method
-def __arg(self, k: str, v=None) -> str:
+@patch
+def _arg(self:Trainer, k: str, v=None) -> str:
     "How a message names argument `k` set to `v`: `resume=True` from Python, `--resume` with `arg_names`"
     flag = self.arg_names.get(k)
     if flag is None: return k if v is None else f'{k}={v!r}'
@@ -290,8 +284,8 @@ def _importable(name: str) -> bool:
     try: importlib.import_module(name); return True
     except ImportError: return False
 
-@_method
-def __trackers(self, log_with) -> list:
+@patch
+def _trackers(self:Trainer, log_with) -> list:
     "accelerate's `log_with` list ('csv': our `CSVTracker`); an unknown tracker or a missing package fails now"
     out = []
     for t in ([] if log_with is None else log_with if isinstance(log_with, (list, tuple)) else [log_with]):
@@ -311,8 +305,8 @@ def _same_device(a: torch.device, b: torch.device) -> bool:
     "Whether `a` names device `b` (`cuda` without an index names whatever CUDA device `b` is)"
     return a.type == b.type and (a.index is None or b.index is None or a.index == b.index)
 
-@_method
-def _to(self, device=None):
+@patch
+def to(self:Trainer, device=None):
     "For audiolm-pytorch code: the trainer itself when `device` is the one accelerate placed the models on"
     want = torch.device(device) if exists(device) else self.device
     if want.type == 'cuda' and not torch.cuda.is_available():
@@ -324,8 +318,8 @@ def _to(self, device=None):
                          "CPU, CUDA_VISIBLE_DEVICES or accelerate_kwargs for a GPU)")
     return self
 
-@_method
-def _cuda(self, device: int | None = None):
+@patch
+def cuda(self:Trainer, device: int | None = None):
     "For audiolm-pytorch code (`trainer.cuda()`): the trainer itself when its models are on the GPU accelerate chose"
     if not torch.cuda.is_available():
         raise ValueError(f"cuda(): CUDA is not available on this machine; a trainer needs no .cuda(): accelerate places "
@@ -356,8 +350,8 @@ def describe_items(ds, idxs: list[int]) -> str:
         out += ' (' + ', '.join(str(files[i]) for i in idxs) + ')'
     return out
 
-@_method
-def __check_batch(self, batch, idxs: list):
+@patch
+def _check_batch(self:Trainer, batch, idxs: list):
     "Raise on every process, naming the items, if any process's micro-batch holds NaN/inf (call on every process)"
     rows = nonfinite_rows(batch)
     if not reduce_mean({'bad': float(bool(rows))})['bad']: return
@@ -367,13 +361,13 @@ def __check_batch(self, batch, idxs: list):
                      'they reach the models: fix or remove those items (a resumed run would meet them again)')
 
 # %% ../../nbs/40_trainer.ipynb #2981d548
-@_method
-def _valid_loss(self, batch):
+@patch
+def valid_loss(self:Trainer, batch):
     "Loss and breakdown on a validation batch (default: the first stage's loss)"
     return self.stages[0].loss_fn(batch)
 
-@_method
-def _validate(self) -> dict:
+@patch
+def validate(self:Trainer) -> dict:
     "Mean validation losses (`valid_*`) over up to `valid_max_batches` batches; every process takes its shard"
     batches = fixed_batches(len(self.valid_ds), self.batch_size, self.num_processes,
                             self.accelerator.process_index, self.valid_max_batches)
@@ -384,13 +378,13 @@ def _validate(self) -> dict:
             for k, v in {'loss': loss, **breakdown}.items(): acc[k] = acc.get(k, 0.) + float(v) / len(batches)
     return {f'valid_{k}': v for k, v in reduce_mean(acc).items()}
 
-@_method
-def _make_samples(self, batch) -> dict:
+@patch
+def make_samples(self:Trainer, batch) -> dict:
     "`{name: 1-d wave}` to save as `samples/{step}.{name}.wav` + one spectrogram PNG (default: nothing)"
     return {}
 
-@_method
-def _save_samples(self) -> list:
+@patch
+def save_samples(self:Trainer) -> list:
     "Every process runs `make_samples` on the first `num_samples` validation items; the main one writes the files"
     with self._eval_isolated(2):
         batch = self.collate([self.valid_ds[i] for i in range(min(self.num_samples, len(self.valid_ds)))])
@@ -402,8 +396,8 @@ def _save_samples(self) -> list:
         return paths + [save_spectrograms(folder/f'{s}.png', waves, self.sample_hz)]
     return run_on_main(write, self.is_main, 'saving samples')
 
-@_method
-def _train(self, log_fn: Callable | None = None, max_minutes: float | None = None) -> dict:
+@patch
+def train(self:Trainer, log_fn: Callable | None = None, max_minutes: float | None = None) -> dict:
     """Train until `num_train_steps` (validating, sampling and checkpointing on the way), or until `max_minutes` of
     wall time have passed (then a checkpoint is saved, so `resume` goes on from there); the last step's logs"""
     import time
@@ -433,8 +427,8 @@ def _train(self, log_fn: Callable | None = None, max_minutes: float | None = Non
     if self.skipped_steps: self.print(f'{self.skipped_steps} step(s) were skipped for non-finite gradients')
     return logs
 
-@_method
-def _close(self):
+@patch
+def close(self:Trainer):
     """End the trackers and, in a multi-process run, leave the process group cleanly (every rank waits, then
     the group is destroyed, so no communication thread is left running at interpreter exit). Call once, at the end."""
     import torch.distributed as dist
@@ -450,13 +444,13 @@ def list_checkpoints(folder, prefix: str) -> list[Path]:
     found = [(int(m[1]), p) for p in folder.iterdir() if (m := pat.match(p.name))]
     return [p for _, p in sorted(found)]
 
-@_method
-def _checkpoints(self) -> list:
+@patch
+def checkpoints(self:Trainer) -> list:
     "This run's checkpoints in `results_folder`, oldest first"
     return list_checkpoints(self.results_folder, self.ckpt_prefix)
 
-@_method
-def _state_dict(self, rng: list | None = None) -> dict:
+@patch
+def state_dict(self:Trainer, rng: list | None = None) -> dict:
     "Everything needed to continue training (see above)"
     m0 = self.primary
     pkg = dict(version=__version__, step=self.step, model=m0.state_dict())
@@ -474,8 +468,8 @@ def _state_dict(self, rng: list | None = None) -> dict:
                   n_train=len(self.train_ds)))
     return pkg
 
-@_method
-def _save(self, path=None) -> Path:
+@patch
+def save(self:Trainer, path=None) -> Path:
     "Write a checkpoint atomically. Every process must call it (it gathers their RNG states); the main one writes"
     rng = gather_objects(get_rng_state())
     path = Path(default(path, lambda: self.results_folder/f'{self.ckpt_prefix}.{self.step}.pt'))
@@ -486,8 +480,8 @@ def _save(self, path=None) -> Path:
     run_on_main(write, self.is_main, f'saving checkpoint {path}')
     return path
 
-@_method
-def _load(self, path):
+@patch
+def load(self:Trainer, path):
     "Restore a checkpoint written by `save`; the next `train_step` continues as if never interrupted"
     pkg = safe_load(path)
     tr = pkg.get('trainer') if isinstance(pkg, dict) else None
