@@ -44,7 +44,7 @@ class Stage:
     lr: float = 3e-4
     wd: float = 0.
     betas: tuple = (0.9, 0.99)
-    muon_lr: float | None = None  # set: convolution filters are trained by Muon at this rate (notebook 40b)
+    muon_lr: float | None = None  # set: convolution filters are trained by Muon at this rate (notebook 38)
     warmup_steps: int = 100
     schedule: str = 'constant'
     min_lr_ratio: float = 0.
