@@ -1,5 +1,5 @@
-"""Causal attention on `scaled_dot_product_attention`, grouped-query attention, T5 relative
-position bias, GEGLU/SwiGLU feed-forward, cross-attention and a KV cache shared by the
+"""Causal attention on `scaled_dot_product_attention`, grouped-query attention, T5 (or MLP)
+relative position bias, GEGLU/SwiGLU feed-forward, cross-attention and a KV cache shared by the
 semantic, coarse and fine transformers.
 
 Docs: https://audiolm-nb.github.io/audiolm_nb/attention.html.md"""
@@ -16,8 +16,8 @@ from einops import rearrange, repeat
 from ..core import exists, default
 
 # %% auto #0
-__all__ = ['t5_relative_bucket', 'RelativePositionBias', 'FeedForward', 'KVCache', 'BiasedAttention', 'Attention',
-           'build_attn_mask', 'Transformer']
+__all__ = ['t5_relative_bucket', 'RelativePositionBias', 'DynamicPositionBias', 'check_layer_options', 'position_bias',
+           'FeedForward', 'KVCache', 'BiasedAttention', 'Attention', 'build_attn_mask', 'Transformer']
 
 # %% ../../nbs/30_attention.ipynb #d35e5820
 def t5_relative_bucket(rel: Tensor, num_buckets: int = 32, max_distance: int = 128,
@@ -54,6 +54,52 @@ class RelativePositionBias(nn.Module):
                                                      self.bidirectional)), 'i j h -> h i j')
         if exists(self.pair): bias = bias + self.pair[:, q_ids][:, :, k_ids]
         return bias
+
+# %% ../../nbs/30_attention.ipynb #96db54a3
+class DynamicPositionBias(nn.Module):
+    "Per-head bias from a small MLP over the signed, log-scaled relative distance, plus an optional quantizer-pair table"
+    def __init__(self, heads: int, dim: int = 32, depth: int = 2, log_distance: bool = True, num_ids: int | None = None):
+        super().__init__()
+        if depth < 1: raise ValueError(f'depth must be at least 1, got {depth}')
+        layers = [nn.Linear(1, dim), nn.SiLU()]
+        for _ in range(depth - 1): layers += [nn.Linear(dim, dim), nn.SiLU()]
+        self.mlp = nn.Sequential(*layers, nn.Linear(dim, heads))
+        self.log_distance = log_distance
+        self.pair = nn.Parameter(torch.zeros(heads, num_ids, num_ids)) if exists(num_ids) else None
+
+    def forward(self, q_pos: Tensor, k_pos: Tensor, q_ids: Tensor | None = None,
+                k_ids: Tensor | None = None) -> Tensor:
+        "Bias `(heads, len(q_pos), len(k_pos))` for 1-d position (and quantizer id) tensors"
+        rel = k_pos[None, :] - q_pos[:, None]
+        lo, hi = (int(rel.min()), int(rel.max())) if rel.numel() else (0, 0)
+        d = torch.arange(lo, hi + 1, device=rel.device).float()                # each distinct distance once
+        if self.log_distance: d = d.sign() * d.abs().log1p()
+        dtype = next((p.dtype for p in self.mlp.parameters()), torch.float32)  # none when int8-quantized: float32 input
+        table = self.mlp(d[:, None].to(dtype))                                 # (distances, heads)
+        bias = rearrange(table[rel - lo], 'i j h -> h i j')
+        if exists(self.pair): bias = bias + self.pair[:, q_ids][:, :, k_ids]
+        return bias
+
+# %% ../../nbs/30_attention.ipynb #fcc64812
+def check_layer_options(*, rel_pos_bias: bool = True, attn_dynamic_pos_bias: bool = False,
+                        use_gate_loop_layers: bool = False):
+    "Raise a `ValueError`, saying why and what to use instead, for transformer options that cannot be served"
+    if attn_dynamic_pos_bias and not rel_pos_bias:
+        raise ValueError('attn_dynamic_pos_bias=True needs rel_pos_bias=True: it chooses the kind of relative position '
+                         'bias (an MLP over distances instead of T5 buckets), and rel_pos_bias=False turns the bias off')
+    if use_gate_loop_layers:
+        raise ValueError("use_gate_loop_layers=True is not supported: gate-loop layers (linear recurrences from the "
+                         "gateloop-transformer package, which audiolm_nb does not depend on) belong to SoundStream's "
+                         "encoder and decoder in audiolm-pytorch, and these transformers are attention-only. Leave it "
+                         "False; to change how positions are modelled, use attn_dynamic_pos_bias=True or rel_pos_bias=False")
+
+def position_bias(heads: int, dim: int, *, rel_pos_bias: bool = True, dynamic: bool = False, num_buckets: int = 32,
+                  max_distance: int = 128, bidirectional: bool = True, num_ids: int | None = None) -> nn.Module | None:
+    "A transformer's position bias: T5 buckets (default), an MLP over distances (`dynamic`), or None (`rel_pos_bias=False`)"
+    check_layer_options(rel_pos_bias=rel_pos_bias, attn_dynamic_pos_bias=dynamic)
+    if not rel_pos_bias: return None
+    if dynamic: return DynamicPositionBias(heads, max(dim // 4, 8), num_ids=num_ids)   # dim // 4: x-transformers' size
+    return RelativePositionBias(heads, num_buckets, max_distance, bidirectional, num_ids)
 
 # %% ../../nbs/30_attention.ipynb #07bcabd9
 class FeedForward(nn.Module):

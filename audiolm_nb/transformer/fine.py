@@ -13,7 +13,7 @@ import torch.nn.functional as F
 from torch import nn, Tensor
 from einops import rearrange
 from ..core import exists, default
-from .attention import RelativePositionBias, KVCache
+from .attention import position_bias, check_layer_options, KVCache
 from .tokens import (QuantizerEmbedding, QuantizerHeads, frames_from_flat, frame_lengths,
                                            check_ids, check_sampling)
 from .text import ConditionalTransformer, DEFAULT_T5_NAME
@@ -49,11 +49,17 @@ class FineTransformer(ConditionalTransformer):
     def __init__(self, *, num_coarse_quantizers: int, num_fine_quantizers: int, codebook_size: int, dim: int,
                  depth: int, groups: int = 1, heads: int = 8, dim_head: int = 64, kv_heads: int | None = 1,
                  attn_dropout: float = 0., ff_dropout: float = 0., ff_mult: float = 4, glu: str = 'geglu',
-                 mask_prob: float = 0.15, rel_pos_num_buckets: int = 32, rel_pos_max_distance: int = 128,
-                 has_condition: bool = False, cond_as_self_attn_prefix: bool = False, cond_dim: int | None = None,
-                 cond_drop_prob: float = 0.5, t5_name: str = DEFAULT_T5_NAME, text_encoder=None, pad_id: int = -1,
-                 flash_attn: bool = True):
+                 mask_prob: float = 0.15, rel_pos_bias: bool = True, rel_pos_num_buckets: int = 32,
+                 rel_pos_max_distance: int = 128, attn_dynamic_pos_bias: bool = False, has_condition: bool = False,
+                 cond_as_self_attn_prefix: bool = False, cond_dim: int | None = None, cond_drop_prob: float = 0.5,
+                 t5_name: str = DEFAULT_T5_NAME, text_encoder=None, pad_id: int = -1, flash_attn: bool = True,
+                 use_gate_loop_layers: bool = False):
+        """`rel_pos_bias=False`: no position bias (NoPE); `attn_dynamic_pos_bias=True`: an MLP over distances instead of
+        T5 buckets (`position_bias`). `flash_attn` is accepted for compatibility (attention always uses
+        `scaled_dot_product_attention`), and so is `use_gate_loop_layers=False` (`check_layer_options`)"""
         super().__init__()
+        check_layer_options(rel_pos_bias=rel_pos_bias, attn_dynamic_pos_bias=attn_dynamic_pos_bias,
+                            use_gate_loop_layers=use_gate_loop_layers)
         self._init_core(dim=dim, depth=depth, heads=heads, dim_head=dim_head, kv_heads=kv_heads,
                         attn_dropout=attn_dropout, ff_dropout=ff_dropout, ff_mult=ff_mult, glu=glu, mask_prob=mask_prob,
                         has_condition=has_condition, cond_as_self_attn_prefix=cond_as_self_attn_prefix,
@@ -66,10 +72,12 @@ class FineTransformer(ConditionalTransformer):
         self.fine_emb = QuantizerEmbedding(self.qf, codebook_size, dim)
         self.sep = nn.Parameter(torch.randn(1, 1, dim) * 0.02)
         self.heads_out = QuantizerHeads(dim, self.qf, codebook_size)
-        self.rel_pos = RelativePositionBias(heads, rel_pos_num_buckets, rel_pos_max_distance, bidirectional=True,
-                                            num_ids=self.qc + self.qf + 1)
+        self.rel_pos = position_bias(heads, dim, rel_pos_bias=rel_pos_bias, dynamic=attn_dynamic_pos_bias,
+                                     num_buckets=rel_pos_num_buckets, max_distance=rel_pos_max_distance,
+                                     bidirectional=True, num_ids=self.qc + self.qf + 1)
 
     def _bias(self, start: int, n: int, frames: int) -> Tensor:
+        if not exists(self.rel_pos): return self.sep.new_zeros(self.heads, n, start + n)
         idx = torch.arange(start + n, device=self.device)
         nc = frames * self.qc
         k = (idx - nc - 1).clamp(min=0)

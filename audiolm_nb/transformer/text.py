@@ -119,9 +119,13 @@ class ConditionalTransformer(nn.Module):
     @property
     def device(self) -> torch.device: return next(self.parameters()).device
 
+    def _takes_no_text(self) -> ValueError:
+        return ValueError(f'this {type(self).__name__} was built with has_condition=False: it takes no text; '
+                          'build it with has_condition=True to condition on text')
+
     def embed_text(self, text: Sequence[str]) -> tuple[Tensor, Tensor]:
         "Text embeddings and mask from the text encoder (precompute them once to reuse)"
-        if not self.has_condition: raise ValueError('this transformer was built with has_condition=False: it takes no text')
+        if not self.has_condition: raise self._takes_no_text()
         return self.text_encoder(text, device=self.device)
 
     def _audio_offset(self, cache: KVCache | None) -> int:
@@ -132,8 +136,7 @@ class ConditionalTransformer(nn.Module):
         "Projected condition `(b, m, dim)` and its mask, with dropped items masked; None when cached/absent"
         if not self.has_condition:
             if exists(text) or exists(text_embeds):
-                raise ValueError('this transformer was built with has_condition=False: it takes no text; '
-                                 'build it with has_condition=True to condition on text')
+                raise self._takes_no_text()
             return None, None
         if exists(cache) and cache.length > 0: return None, None
         if exists(text) and not exists(text_embeds): text_embeds, text_mask = self.embed_text(text)
