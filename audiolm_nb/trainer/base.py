@@ -404,7 +404,7 @@ def train(self:Trainer, log_fn: Callable | None = None, max_minutes: float | Non
     from tqdm import tqdm
     if exists(max_minutes) and not max_minutes > 0: raise ValueError(f'max_minutes must be above 0, got {max_minutes}')
     self._bar = tqdm(total=self.num_train_steps, initial=self.step, desc=self.ckpt_prefix, dynamic_ncols=True,
-                     disable=not (self.is_main and self.progress))
+                     disable=not (self.is_main and self.progress) or os.environ.get('TQDM_DISABLE', '') in ('1', 'true', 'True'))
     logs, t0, out_of_time = {}, time.monotonic(), False
     try:
         while self.step < self.num_train_steps and not out_of_time:
