@@ -6,7 +6,7 @@ Docs: https://audiolm-nb.github.io/audiolm_nb/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #6c063c5f
 from __future__ import annotations
-import math
+import functools, math
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
@@ -15,8 +15,8 @@ import torch
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['exists', 'default', 'cast_tuple', 'round_down_to_multiple', 'round_up_to_multiple', 'curtail_to_multiple',
-           'pad_to_multiple', 'AudioLoadError', 'resample', 'load_audio', 'save_audio']
+__all__ = ['exists', 'default', 'cast_tuple', 'round_down_to_multiple', 'round_up_to_multiple', 'in_eval_mode',
+           'curtail_to_multiple', 'pad_to_multiple', 'AudioLoadError', 'resample', 'load_audio', 'save_audio']
 
 # %% ../nbs/00_core.ipynb #adc02700
 def exists(v) -> bool:
@@ -34,6 +34,17 @@ def cast_tuple(v, length: int = 1) -> tuple:
 
 def round_down_to_multiple(n: int, mult: int) -> int: return (n // mult) * mult
 def round_up_to_multiple(n: int, mult: int) -> int: return math.ceil(n / mult) * mult
+
+# %% ../nbs/00_core.ipynb #3a07ecf5
+def in_eval_mode(method):
+    "Decorator: run a module's `method` in eval mode, then restore the module's mode (also when it raises)"
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        was_training = self.training
+        self.eval()
+        try: return method(self, *args, **kwargs)
+        finally: self.train(was_training)
+    return wrapper
 
 # %% ../nbs/00_core.ipynb #158e54d2
 def curtail_to_multiple(t: torch.Tensor, mult: int, dim: int = -1) -> torch.Tensor:

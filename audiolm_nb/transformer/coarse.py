@@ -12,7 +12,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
 from einops import rearrange
-from ..core import exists, default
+from ..core import exists, default, in_eval_mode
 from .attention import position_bias, check_layer_options, KVCache
 from .tokens import (left_pad, seq_lengths, QuantizerEmbedding, QuantizerHeads,
                                            frames_from_flat, frame_lengths, check_ids, check_count, check_sampling)
@@ -104,6 +104,7 @@ class CoarseTransformer(ConditionalTransformer):
         return F.cross_entropy(rearrange(logits, 'b n c -> b c n'), targets, ignore_index=self.pad_id)
 
     @torch.no_grad()
+    @in_eval_mode
     def generate(self, semantic_token_ids: Tensor, *, max_time_steps: int = 512,
                  prime_coarse_token_ids: Tensor | None = None, text: Sequence[str] | None = None,
                  text_embeds: Tensor | None = None, text_mask: Tensor | None = None, temperature: float = 1.,
@@ -121,7 +122,6 @@ class CoarseTransformer(ConditionalTransformer):
         check_ids(semantic_token_ids, 'semantic_token_ids', self.num_semantic_tokens, self.pad_id)
         if exists(prime_coarse_token_ids):
             check_ids(prime_coarse_token_ids, 'prime_coarse_token_ids', self.codebook_size, self.pad_id)
-        was_training = self.training; self.eval()
         sem = semantic_token_ids.to(self.device)
         b = sem.shape[0]
         prime = default(prime_coarse_token_ids, lambda: torch.empty(b, 0, self.q, dtype=torch.long)).to(self.device)
@@ -148,5 +148,4 @@ class CoarseTransformer(ConditionalTransformer):
         codes = torch.cat((prime, frames_from_flat(gen, self.q, self.pad_id)), dim=1)
         lengths = frame_lengths(codes, self.pad_id)
         codes = codes[:, :int(lengths.max()) if b else 0]
-        self.train(was_training)
         return (codes, lengths) if return_lengths else codes

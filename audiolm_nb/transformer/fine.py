@@ -12,7 +12,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
 from einops import rearrange
-from ..core import exists, default
+from ..core import exists, default, in_eval_mode
 from .attention import position_bias, check_layer_options, KVCache
 from .tokens import (QuantizerEmbedding, QuantizerHeads, frames_from_flat, frame_lengths,
                                            check_ids, check_sampling)
@@ -129,6 +129,7 @@ class FineTransformer(ConditionalTransformer):
         return F.cross_entropy(rearrange(logits, 'b n c -> b c n'), targets, ignore_index=self.pad_id)
 
     @torch.no_grad()
+    @in_eval_mode
     def generate(self, coarse_token_ids: Tensor, *, prime_fine_token_ids: Tensor | None = None,
                  text: Sequence[str] | None = None, text_embeds: Tensor | None = None,
                  text_mask: Tensor | None = None, temperature: float = 1., filter_thres: float | None = 0.9,
@@ -140,7 +141,6 @@ class FineTransformer(ConditionalTransformer):
         check_coarse(coarse_token_ids, self.qc, self.codebook_size, self.pad_id)
         check_sampling(temperature, filter_thres, top_k, top_p)
         prime = check_fine_prime(prime_fine_token_ids, coarse_token_ids, self.qf, self.codebook_size, self.pad_id)
-        was_training = self.training; self.eval()
         coarse, prime_flat = coarse_token_ids.to(self.device), rearrange(prime.to(self.device), 'b f q -> b (f q)')
         b, frames = coarse.shape[:2]
         if exists(text) and not exists(text_embeds): text_embeds, text_mask = self.embed_text(text)
@@ -157,5 +157,4 @@ class FineTransformer(ConditionalTransformer):
                            temperature=temperature, filter_thres=filter_thres, top_k=top_k, top_p=top_p)
         fine = torch.cat((prime.to(self.device), frames_from_flat(gen, self.qf, self.pad_id)), dim=1)
         valid = torch.arange(frames, device=self.device)[None] < frame_lengths(coarse, self.pad_id)[:, None]
-        self.train(was_training)
         return fine.masked_fill(~valid[..., None], self.pad_id)

@@ -12,7 +12,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
 from einops import rearrange
-from ..core import exists, default
+from fastcore.basics import patch
+from ..core import exists, default, in_eval_mode
 from ..checkpoint import Saveable
 from .attention import Transformer, RelativePositionBias, KVCache
 from .tokens import QuantizerHeads, frame_lengths, check_ids, check_count, check_sampling, sample_logits
@@ -97,10 +98,12 @@ class ParallelFineTransformer(Saveable, ConditionalTransformer):
         return F.cross_entropy(logits[valid], fine[valid])
 
 # %% ../../nbs/34a_parallel_fine.ipynb #7c8410a1
+@patch
 @torch.no_grad()
-def _generate(self: ParallelFineTransformer, coarse_token_ids: Tensor, *, prime_fine_token_ids: Tensor | None = None,
-              temperature: float = 1., filter_thres: float | None = 0.9, top_k: int | None = None,
-              top_p: float | None = None, text=None, text_embeds=None) -> Tensor:
+@in_eval_mode
+def generate(self: ParallelFineTransformer, coarse_token_ids: Tensor, *, prime_fine_token_ids: Tensor | None = None,
+             temperature: float = 1., filter_thres: float | None = 0.9, top_k: int | None = None,
+             top_p: float | None = None, text=None, text_embeds=None) -> Tensor:
     """Fine codes (b, frames, qf) for `coarse_token_ids` (b, frames, qc): one encoder pass, then `qf` decoder steps that
     each sample one level of every new frame. The first frames are `prime_fine_token_ids` (b, p, qf) when given;
     frames past an item's coarse length are `pad_id`."""
@@ -108,7 +111,6 @@ def _generate(self: ParallelFineTransformer, coarse_token_ids: Tensor, *, prime_
     check_coarse(coarse_token_ids, self.qc, self.codebook_size, self.pad_id)
     check_sampling(temperature, filter_thres, top_k, top_p)
     prime = check_fine_prime(prime_fine_token_ids, coarse_token_ids, self.qf, self.codebook_size, self.pad_id)
-    was_training = self.training; self.eval()
     coarse, prime = coarse_token_ids.to(self.device), prime.to(self.device)
     b, frames, p = *coarse.shape[:2], prime.shape[1]
     x = rearrange(self.encode(coarse)[:, p:], 'b f d -> (b f) 1 d') + self.level_emb[0]     # the new frames only
@@ -121,8 +123,4 @@ def _generate(self: ParallelFineTransformer, coarse_token_ids: Tensor, *, prime_
     gen = rearrange(torch.stack(levels, -1), '(b f) q -> b f q', b=b) if levels else prime.new_empty(b, 0, self.qf)
     fine = torch.cat((prime, gen), dim=1)
     valid = torch.arange(frames, device=self.device)[None] < frame_lengths(coarse, self.pad_id)[:, None]
-    self.train(was_training)
     return fine.masked_fill(~valid[..., None], self.pad_id)
-
-_generate.__name__, _generate.__qualname__ = 'generate', 'ParallelFineTransformer.generate'
-ParallelFineTransformer.generate = _generate

@@ -12,7 +12,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
 from einops import rearrange
-from ..core import exists, default
+from ..core import exists, default, in_eval_mode
 from .attention import position_bias, check_layer_options, KVCache
 from .tokens import left_pad, right_pad, seq_lengths, check_ids, check_count, check_sampling
 from .text import ConditionalTransformer, DEFAULT_T5_NAME
@@ -89,6 +89,7 @@ class SemanticTransformer(ConditionalTransformer):
         return F.cross_entropy(rearrange(logits, 'b n c -> b c n'), targets, ignore_index=self.pad_id)
 
     @torch.no_grad()
+    @in_eval_mode
     def generate(self, *, max_length: int, prime_ids: Tensor | None = None, batch_size: int = 1,
                  text: Sequence[str] | None = None, text_embeds: Tensor | None = None, text_mask: Tensor | None = None,
                  temperature: float = 1., filter_thres: float | None = 0.9, top_k: int | None = None,
@@ -102,7 +103,6 @@ class SemanticTransformer(ConditionalTransformer):
         if min_length > max_length: raise ValueError(f'min_length ({min_length}) must not exceed max_length ({max_length})')
         check_sampling(temperature, filter_thres, top_k, top_p)
         if exists(prime_ids): check_ids(prime_ids, 'prime_ids', self.num_semantic_tokens, self.pad_id)
-        was_training = self.training; self.eval()
         prime = prime_ids if exists(prime_ids) else torch.empty(batch_size, 0, dtype=torch.long)
         prime = left_pad(prime.to(self.device), self.pad_id)
         b = prime.shape[0]
@@ -126,5 +126,4 @@ class SemanticTransformer(ConditionalTransformer):
         out = right_pad(torch.cat((prime, gen), dim=1) if include_prime else gen, self.pad_id)
         lengths = seq_lengths(out, self.pad_id)
         out = out[:, :int(lengths.max()) if b and lengths.numel() else 0]
-        self.train(was_training)
         return (out, lengths) if return_lengths else out
