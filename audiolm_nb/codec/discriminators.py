@@ -7,14 +7,14 @@ Docs: https://audiolm-nb.github.io/audiolm_nb/discriminators.html.md"""
 
 # %% ../../nbs/12_discriminators.ipynb #3e943cf0
 from __future__ import annotations
-import math
+import inspect, math
 import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
 from einops import rearrange
 
 # %% auto #0
-__all__ = ['init_discriminator_', 'WaveDiscriminator', 'ComplexSTFTDiscriminator']
+__all__ = ['init_discriminator_', 'WaveDiscriminator', 'ComplexSTFTDiscriminator', 'UserDiscriminator', 'AbsentDiscriminator']
 
 # %% ../../nbs/12_discriminators.ipynb #c316d9b9
 def _check_wave(wave: Tensor, name: str) -> None:
@@ -116,3 +116,52 @@ class ComplexSTFTDiscriminator(nn.Module):
         logits = rearrange(self.to_logits(x), 'b c t 1 -> b c t')
         if self.logits_abs: logits = (logits.square().sum(1, keepdim=True) + 1e-8).sqrt()
         return logits, feats
+
+# %% ../../nbs/12_discriminators.ipynb #6ea446b4
+def _describe(o) -> str:
+    "What a discriminator returned, in a few words: types and shapes"
+    if isinstance(o, Tensor): return f'{"complex " if o.is_complex() else ""}tensor {tuple(o.shape)}'
+    if isinstance(o, (tuple, list)):
+        inner = ', '.join(map(_describe, o[:4])) + (', ...' if len(o) > 4 else '')
+        return f'({inner})' if isinstance(o, tuple) else f'[{inner}]'
+    return type(o).__name__
+
+class UserDiscriminator(nn.Module):
+    """A user's discriminator with this module's contract: `forward(wave (b, 1, n)) -> (logits, [feature maps])`.
+    A module whose `forward` takes `return_intermediates` (audiolm-pytorch's convention) is called with it set."""
+    def __init__(self, discriminator: nn.Module):
+        super().__init__()
+        if not isinstance(discriminator, nn.Module):
+            raise ValueError(f'a discriminator must be an nn.Module, got {type(discriminator).__name__}')
+        self.discriminator = discriminator
+        self.asks_intermediates = 'return_intermediates' in inspect.signature(discriminator.forward).parameters
+
+    def forward(self, wave: Tensor) -> tuple[Tensor, list[Tensor]]:
+        d, b = self.discriminator, wave.shape[0]
+        out = d(wave, return_intermediates=True) if self.asks_intermediates else d(wave)
+        if not (isinstance(out, (tuple, list)) and len(out) == 2 and isinstance(out[0], Tensor) and not out[0].is_complex()
+                and out[0].ndim > 0 and out[0].shape[0] == b and isinstance(out[1], (tuple, list)) and len(out[1]) > 0
+                and all(isinstance(f, Tensor) and f.ndim > 0 and f.shape[0] == b for f in out[1])):
+            how = ' when called with return_intermediates=True' if self.asks_intermediates else ''
+            raise ValueError(f'{type(d).__name__} must return (real logits, [feature maps]){how}, each with the batch '
+                             f'({b}) first, got {_describe(out)}')
+        logits, feats = out
+        return logits, [torch.view_as_real(f) if f.is_complex() else f for f in feats]
+
+class AbsentDiscriminator(nn.Module):
+    """Stands in for a user's discriminator (class `name`) whose weights a checkpoint holds but cannot rebuild:
+    the weights load and save unchanged; calling it raises"""
+    def __init__(self, name: str):
+        super().__init__()
+        self.name, self.kept = name, {}
+
+    def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys, error_msgs):
+        self.kept = {k[len(prefix):]: v.detach().clone() for k, v in state_dict.items() if k.startswith(prefix)}
+
+    def _save_to_state_dict(self, destination, prefix, keep_vars):
+        destination.update({prefix + k: v for k, v in self.kept.items()})
+
+    def forward(self, wave: Tensor):
+        raise ValueError(f'this model was loaded without its discriminator {self.name} (a checkpoint holds its weights, not its '
+                         f'code): it encodes and decodes, but to train it load it with '
+                         f'init_and_load_from(path, stft_discriminator={self.name.rpartition(".")[2]}(...))')

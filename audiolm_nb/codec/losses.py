@@ -17,7 +17,7 @@ import torch.nn.functional as F
 from torch import nn, Tensor
 from einops import rearrange
 
-from .discriminators import WaveDiscriminator, ComplexSTFTDiscriminator
+from .discriminators import WaveDiscriminator, ComplexSTFTDiscriminator, UserDiscriminator
 
 # %% auto #0
 __all__ = ['hinge_discr_loss', 'hinge_gen_loss', 'feature_matching_loss', 'MultiScaleSpectralLoss', 'wave_l1_loss',
@@ -166,13 +166,17 @@ class SoundStreamLosses(nn.Module):
                  complex_stft_discr_logits_abs: bool = False, use_stft_discriminator: bool = True,
                  wave_discr_kwargs: dict | None = None, complex_stft_discr_kwargs: dict | None = None,
                  compressed_spectral_loss_weight: float = 3e4, compressed_spectral_window_powers_of_two: tuple = (8, 9, 10),
-                 compressed_spectral_power: float = 0.3, compressed_spectral_complex_weight: float = 0.3):
+                 compressed_spectral_power: float = 0.3, compressed_spectral_complex_weight: float = 0.3,
+                 stft_discriminator: nn.Module | None = None):
         super().__init__()
         self.weights = LossWeights(recon_loss_weight, multi_spectral_recon_loss_weight, adversarial_loss_weight,
                                    feature_loss_weight, commit_loss_weight, grad_penalty_weight, compressed_spectral_loss_weight)
         self.grad_penalty_center = grad_penalty_center
         discrs = {_scale_name(s): WaveDiscriminator(scale=s, **(wave_discr_kwargs or {})) for s in discr_multi_scales}
-        if use_stft_discriminator:
+        if stft_discriminator is not None:
+            if not use_stft_discriminator: raise ValueError('stft_discriminator= was given with use_stft_discriminator=False: drop one')
+            discrs['stft'] = UserDiscriminator(stft_discriminator)
+        elif use_stft_discriminator:
             discrs['stft'] = ComplexSTFTDiscriminator(stft_normalized=stft_normalized, logits_abs=complex_stft_discr_logits_abs,
                                                       **(complex_stft_discr_kwargs or {}))
         if not discrs: raise ValueError('no discriminator: give discr_multi_scales or use_stft_discriminator=True')

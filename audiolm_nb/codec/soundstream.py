@@ -17,6 +17,7 @@ from ..core import exists, default, pad_to_multiple, resample
 from ..checkpoint import Saveable
 from ..precision import guard_low_precision
 from .quantize import Quantizer
+from .discriminators import AbsentDiscriminator
 from .layers import CausalConv1d, EncoderBlock, DecoderBlock, LocalTransformer, FiLM, apply_weight_norm
 
 # %% auto #0
@@ -32,8 +33,10 @@ class EncodedAudio(NamedTuple):
     num_samples: int     # samples before padding to a multiple of downsample_factor
 
 class SoundStream(Saveable, nn.Module):
-    # checkpoints from before these arguments: ELU, plain convolutions, trained without the compressed STFT loss
-    config_defaults_before = dict(activation='elu', weight_norm=False, compressed_spectral_loss_weight=0.)
+    # checkpoints from before these arguments: ELU, plain convolutions, trained without the compressed STFT loss,
+    # no denoising FiLM, the built-in STFT discriminator
+    config_defaults_before = dict(activation='elu', weight_norm=False, compressed_spectral_loss_weight=0.,
+                                  denoising_film=False, stft_discriminator=None)
     def __init__(self, *, channels: int = 32, strides: tuple = (2, 4, 5, 8), channel_mults: tuple = (2, 4, 8, 16),
                  codebook_dim: int = 512, codebook_size: int | None = None,
                  finite_scalar_quantizer_levels: list | None = None, rq_num_quantizers: int = 8,
@@ -45,7 +48,8 @@ class SoundStream(Saveable, nn.Module):
                  enc_cycle_dilations: tuple = (1, 3, 9), dec_cycle_dilations: tuple = (1, 3, 9),
                  target_sample_hz: int = 16000, use_local_attn: bool = True, attn_window_size: int = 128,
                  attn_dim_head: int = 64, attn_heads: int = 8, attn_depth: int = 1, attn_xpos_scale_base: int | None = None,
-                 squeeze_excite: bool = False, quantizer_film: bool = False, pad_mode: str = 'constant',
+                 squeeze_excite: bool = False, quantizer_film: bool = False, denoising_film: bool = False,
+                 pad_mode: str = 'constant',
                  activation: str = 'snake', weight_norm: bool = True,
                  # losses and discriminators (audiolm_nb.codec.losses.SoundStreamLosses); None = its default
                  recon_loss_weight: float | None = None, multi_spectral_recon_loss_weight: float | None = None,
@@ -53,7 +57,8 @@ class SoundStream(Saveable, nn.Module):
                  multi_spectral_window_powers_of_two: tuple | None = None, multi_spectral_n_ffts: int | None = None,
                  multi_spectral_n_mels: int | tuple | None = None, discr_multi_scales: tuple | None = None,
                  stft_normalized: bool | None = None, complex_stft_discr_logits_abs: bool | None = None,
-                 compressed_spectral_loss_weight: float | None = None, losses_kwargs: dict | None = None):
+                 compressed_spectral_loss_weight: float | None = None, losses_kwargs: dict | None = None,
+                 stft_discriminator: nn.Module | str | None = None):
         super().__init__()
         from audiolm_nb.codec.losses import SoundStreamLosses
         if input_channels != 1: raise ValueError('SoundStream supports mono audio only (input_channels=1)')
@@ -111,9 +116,18 @@ class SoundStream(Saveable, nn.Module):
                        multi_spectral_n_ffts=multi_spectral_n_ffts, multi_spectral_n_mels=multi_spectral_n_mels,
                        discr_multi_scales=discr_multi_scales, stft_normalized=stft_normalized,
                        complex_stft_discr_logits_abs=complex_stft_discr_logits_abs,
-                       compressed_spectral_loss_weight=compressed_spectral_loss_weight)
+                       compressed_spectral_loss_weight=compressed_spectral_loss_weight,
+                       # a str names the class of a user's module whose weights a checkpoint holds (see below)
+                       stft_discriminator=AbsentDiscriminator(stft_discriminator) if isinstance(stft_discriminator, str)
+                                          else stft_discriminator)
         loss_kw = {k: v for k, v in loss_kw.items() if exists(v)}
         self.discriminators_and_losses = SoundStreamLosses(target_sample_hz=target_sample_hz, **loss_kw, **(losses_kwargs or {}))
+        if isinstance(stft_discriminator, nn.Module) and self._config.get('stft_discriminator') is stft_discriminator:
+            # a checkpoint holds the module's weights (in the state dict) and its class's name, not its code
+            cls = type(stft_discriminator); self._config['stft_discriminator'] = f'{cls.__module__}.{cls.__qualname__}'
+        # made last, so that the other layers start from the same weights with or without them
+        self.denoise_film = nn.ModuleDict(dict(encoder=FiLM(codebook_dim, dim_cond=2), decoder=FiLM(codebook_dim, dim_cond=2))
+                                          ) if denoising_film else None
 
     @property
     def seq_len_multiple_of(self) -> int: return math.prod(self.strides)
@@ -158,67 +172,74 @@ def _quantizer_fraction(self: SoundStream, codes: Tensor) -> Tensor:
     "(batch,) fraction of the model's quantizers present in `codes` (b, n, q'), -1 = absent"
     return (codes >= 0).float().mean(dim=(1, 2)) * (codes.shape[-1] / self.num_quantizers)
 
-def encode(self: SoundStream, audio: Tensor, input_sample_hz: int | None = None) -> EncodedAudio:
-    "Audio -> quantized frames, codes (batch, frames, quantizers) and commitment loss"
+def encode(self: SoundStream, audio: Tensor, input_sample_hz: int | None = None, is_denoising=None) -> EncodedAudio:
+    "Audio -> quantized frames, codes (batch, frames, quantizers) and commitment loss (`is_denoising`: see Denoising)"
     wave, n, _ = _prepare(self, audio, input_sample_hz)
     x = rearrange(_run(self.encoder, wave), 'b d n -> b n d')
     if exists(self.encoder_attn): x = _run(self.encoder_attn, x)
-    q = self.quantizer(x.to(wave.dtype))
+    x = x.to(wave.dtype)
+    if exists(cond := _denoise_cond(self, is_denoising, x)): x = self.denoise_film['encoder'](x, cond)
+    q = self.quantizer(x)
     return EncodedAudio(q.quantized, q.codes, q.commit_loss, n)
 
-def decode(self: SoundStream, quantized: Tensor, codes: Tensor | None = None) -> Tensor:
+def decode(self: SoundStream, quantized: Tensor, codes: Tensor | None = None, is_denoising=None) -> Tensor:
     "Quantized frames (batch, frames, codebook_dim) -> wave (batch, 1, frames * downsample_factor)"
     x = quantized
+    if exists(cond := _denoise_cond(self, is_denoising, x)): x = self.denoise_film['decoder'](x, cond)
     if exists(self.decoder_film):
         frac = _quantizer_fraction(self, codes) if exists(codes) else x.new_ones(x.shape[0])
         x = self.decoder_film(x, rearrange(frac.to(x.dtype), 'b -> b 1'))
     if exists(self.decoder_attn): x = _run(self.decoder_attn, x)
     return _run(self.decoder, rearrange(x, 'b n d -> b d n')).to(quantized.dtype)
 
-def decode_from_codebook_indices(self: SoundStream, codes: Tensor) -> Tensor:
+def decode_from_codebook_indices(self: SoundStream, codes: Tensor, is_denoising=None) -> Tensor:
     "Codes (batch, frames, quantizers) or (groups, batch, frames, quantizers) -> wave (batch, 1, samples)"
     if codes.ndim == 4: codes = rearrange(codes, 'g b n q -> b n (g q)')
     if codes.ndim != 3:
         raise ValueError(f'codes must be (batch, frames, quantizers) or (groups, batch, frames, quantizers), got {tuple(codes.shape)}')
     if codes.shape[1] == 0: raise ValueError(f'codes {tuple(codes.shape)} have 0 frames: there is nothing to decode')
     quantized = self.quantizer.get_output_from_indices(codes)
-    return decode(self, quantized, codes.long())
+    return decode(self, quantized, codes.long(), is_denoising)
 
 SoundStream.encode, SoundStream.decode, SoundStream.decode_from_codebook_indices = encode, decode, decode_from_codebook_indices
 
 # %% ../../nbs/11b_soundstream.ipynb #6af452e1
-def generator_loss(self: SoundStream, wave: Tensor, adversarial: bool = True, input_sample_hz: int | None = None):
-    "-> (total loss, breakdown dict, recon (batch, 1, samples))"
-    enc = encode(self, wave, input_sample_hz)
-    orig = _prepare(self, wave, input_sample_hz)[0][..., :enc.num_samples]
-    recon = decode(self, enc.quantized, enc.codes)[..., :enc.num_samples]
+def generator_loss(self: SoundStream, wave: Tensor, adversarial: bool = True, input_sample_hz: int | None = None,
+                   target: Tensor | None = None, is_denoising=None):
+    "-> (total loss, breakdown dict, recon (batch, 1, samples)); the reconstruction is compared with `target` if given"
+    enc = encode(self, wave, input_sample_hz, is_denoising)
+    orig = _real(self, *_prepare(self, wave, input_sample_hz)[:2], target, is_denoising, input_sample_hz)[..., :enc.num_samples]
+    recon = decode(self, enc.quantized, enc.codes, is_denoising)[..., :enc.num_samples]
     total, breakdown = self.discriminators_and_losses.generator_loss(orig, recon, enc.commit_loss, adversarial=adversarial)
     return total, breakdown, recon
 
 def discriminator_loss(self: SoundStream, wave: Tensor, apply_grad_penalty: bool = False, recon: Tensor | None = None,
-                       input_sample_hz: int | None = None):
-    "-> (total loss, breakdown dict); `recon` (e.g. from `generator_loss`) skips the reconstruction"
+                       input_sample_hz: int | None = None, target: Tensor | None = None, is_denoising=None):
+    "-> (total loss, breakdown dict); `recon` (e.g. from `generator_loss`) skips the reconstruction; `target` is the real audio"
     orig, n, _ = _prepare(self, wave, input_sample_hz)
+    real = _real(self, orig, n, target, is_denoising, input_sample_hz)
     if not exists(recon):
         with torch.no_grad():
-            enc = encode(self, orig)
-            recon = decode(self, enc.quantized, enc.codes)
-    return self.discriminators_and_losses.discriminator_loss(orig[..., :n], recon.detach()[..., :n],
+            enc = encode(self, orig, is_denoising=is_denoising)
+            recon = decode(self, enc.quantized, enc.codes, is_denoising)
+    return self.discriminators_and_losses.discriminator_loss(real[..., :n], recon.detach()[..., :n],
                                                              apply_grad_penalty=apply_grad_penalty)
 
 def discriminator_losses(self: SoundStream, wave: Tensor, apply_grad_penalty: bool = False, recon: Tensor | None = None,
-                         input_sample_hz: int | None = None) -> list[tuple[str, Tensor]]:
+                         input_sample_hz: int | None = None, target: Tensor | None = None,
+                         is_denoising=None) -> list[tuple[str, Tensor]]:
     """The discriminator loss split as audiolm-pytorch's `return_discr_losses_separately` returns it: `[(name, loss)]`,
     one 'discr_<discriminator>' hinge loss each, then (with `apply_grad_penalty`) one weighted 'grad_penalty_<discriminator>'
     each; they sum to `discriminator_loss`'s total and each one's gradient reaches its own discriminator only"""
     from audiolm_nb.codec.losses import hinge_discr_loss, gradient_penalty
     orig, n, _ = _prepare(self, wave, input_sample_hz)
+    real = _real(self, orig, n, target, is_denoising, input_sample_hz)
     if not exists(recon):
         with torch.no_grad():
-            enc = encode(self, orig)
-            recon = decode(self, enc.quantized, enc.codes)
+            enc = encode(self, orig, is_denoising=is_denoising)
+            recon = decode(self, enc.quantized, enc.codes, is_denoising)
     dl = self.discriminators_and_losses
-    orig, recon = dl._inputs(orig[..., :n], recon.detach()[..., :n])
+    orig, recon = dl._inputs(real[..., :n], recon.detach()[..., :n])
     losses, penalties = [], []
     for name, d in dl.discriminators.items():
         x = orig.clone().requires_grad_() if apply_grad_penalty else orig
@@ -229,28 +250,56 @@ def discriminator_losses(self: SoundStream, wave: Tensor, apply_grad_penalty: bo
                                                                        center=dl.grad_penalty_center)))
     return losses + penalties
 
-def forward(self: SoundStream, x: Tensor, return_encoded: bool = False, return_codes_only: bool = False,
+def forward(self: SoundStream, x: Tensor, target: Tensor | None = None, is_denoising=None,
+            return_encoded: bool = False, return_codes_only: bool = False,
             return_discr_loss: bool = False, return_discr_losses_separately: bool = False,
             return_loss_breakdown: bool = False, return_recons_only: bool = False,
             input_sample_hz: int | None = None, apply_grad_penalty: bool = False, adversarial: bool = True):
+    kw = dict(input_sample_hz=input_sample_hz, target=target, is_denoising=is_denoising)
     if return_discr_losses_separately:
         if not return_discr_loss:
             raise ValueError('return_discr_losses_separately=True splits the discriminator loss: pass return_discr_loss=True with it')
-        return discriminator_losses(self, x, apply_grad_penalty, input_sample_hz=input_sample_hz)
+        return discriminator_losses(self, x, apply_grad_penalty, **kw)
     if return_discr_loss:
-        total, breakdown = discriminator_loss(self, x, apply_grad_penalty, input_sample_hz=input_sample_hz)
+        total, breakdown = discriminator_loss(self, x, apply_grad_penalty, **kw)
         return (total, breakdown) if return_loss_breakdown else total
     if return_codes_only or return_encoded or return_recons_only:
-        enc = encode(self, x, input_sample_hz)
+        enc = encode(self, x, input_sample_hz, is_denoising)
         if return_codes_only: return enc.codes
         if return_encoded: return enc.quantized, enc.codes, enc.commit_loss
-        recon = decode(self, enc.quantized, enc.codes)[..., :enc.num_samples]
+        recon = decode(self, enc.quantized, enc.codes, is_denoising)[..., :enc.num_samples]
         return recon[:, 0] if x.ndim == 1 else recon
-    total, breakdown, _ = generator_loss(self, x, adversarial=adversarial, input_sample_hz=input_sample_hz)
+    total, breakdown, _ = generator_loss(self, x, adversarial=adversarial, **kw)
     return (total, breakdown) if return_loss_breakdown else total
 
 SoundStream.generator_loss, SoundStream.discriminator_loss, SoundStream.forward = generator_loss, discriminator_loss, forward
 SoundStream.discriminator_losses = discriminator_losses
+
+# %% ../../nbs/11b_soundstream.ipynb #1c55764a
+def _denoise_cond(self: SoundStream, is_denoising, like: Tensor) -> Tensor | None:
+    "The denoising FiLM condition, (batch, 2): [1, 0] to denoise, [0, 1] not to; None for `is_denoising=None`"
+    if is_denoising is None: return None
+    if self.denoise_film is None:
+        raise ValueError('is_denoising needs the denoising FiLM layers, which this SoundStream was built without: build it '
+                         'with denoising_film=True (off by default so that existing checkpoints keep their parameters)')
+    b, flag = like.shape[0], torch.as_tensor(is_denoising, device=like.device)
+    if flag.ndim > 1 or flag.numel() not in (1, b) or not ((flag == 0) | (flag == 1)).all():
+        raise ValueError(f'is_denoising must be a bool, or one bool per batch item ({b}), got {is_denoising!r}')
+    flag = flag.to(like.dtype).reshape(-1).expand(b)
+    return torch.stack([flag, 1 - flag], dim=-1)
+
+def _real(self: SoundStream, orig: Tensor, n: int, target: Tensor | None, is_denoising, input_sample_hz: int | None) -> Tensor:
+    "What the reconstruction of `orig` (prepared; `n` samples before padding) must match: `target`, prepared alike, or `orig`"
+    _denoise_cond(self, is_denoising, orig)  # its errors first
+    if target is None:
+        if is_denoising is not None and torch.as_tensor(is_denoising).bool().any():
+            raise ValueError('is_denoising=True trains the model to decode x as the clean audio: pass that audio as target=')
+        return orig
+    real, n_target, _ = _prepare(self, target, input_sample_hz)
+    if (real.shape[0], n_target) != (orig.shape[0], n):
+        raise ValueError(f'target has {real.shape[0]} item(s) of {n_target} samples but x has {orig.shape[0]} of {n}: '
+                         'target is what x should be decoded to (the clean audio, to denoise)')
+    return real
 
 # %% ../../nbs/11b_soundstream.ipynb #4d9702f5
 def AudioLMSoundStream(strides=(2, 4, 5, 8), target_sample_hz=16000, rq_num_quantizers=12, **kwargs) -> SoundStream:
