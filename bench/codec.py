@@ -20,8 +20,6 @@ with ours run by run, and speed-ups (peer / ours) are reported. Empty `fairseq`,
 import argparse, json, os, platform, resource, statistics, sys, tempfile, time
 from pathlib import Path
 
-# other benchmark scripts in this folder (e.g. bench/transformers.py) must not shadow real packages
-sys.path[:] = [q for q in sys.path if Path(q or '.').resolve() != Path(__file__).resolve().parent]
 os.environ.setdefault('TQDM_DISABLE', '1')
 os.environ.setdefault('HF_HUB_OFFLINE', '1')
 import torch

@@ -53,7 +53,6 @@ from __future__ import annotations
 import argparse, datetime, importlib, inspect, json, math, os, platform, resource, statistics, sys, tempfile, time
 from collections import Counter, defaultdict
 from pathlib import Path
-sys.path = [p for p in sys.path if Path(p or '.').resolve() != Path(__file__).resolve().parent]
 
 import numpy as np
 import torch

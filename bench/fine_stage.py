@@ -26,7 +26,6 @@ read `loadavg` beside the times; 1 thread (`OMP_NUM_THREADS=1`) is what the figu
 from __future__ import annotations
 import argparse, json, os, statistics, sys, time
 from pathlib import Path
-sys.path = [p for p in sys.path if Path(p or '.').resolve() != Path(__file__).resolve().parent]
 
 import torch
 

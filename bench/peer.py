@@ -8,8 +8,6 @@ temporary folder (never in our package); the T5 config the reference asks for is
 cache so nothing touches the network."""
 import argparse, json, os, sys, tempfile, time, statistics, resource
 from pathlib import Path
-# bench/ holds scripts named like packages (transformers.py): keep it off the import path
-sys.path = [p for p in sys.path if Path(p or '.').resolve() != Path(__file__).resolve().parent]
 
 def stubs():
     d = Path(tempfile.mkdtemp())

@@ -1,8 +1,8 @@
 #!/usr/bin/env python
 """Benchmark the three AudioLM transformers: training step (forward + backward) and cached generation.
 
-    python bench/transformers.py                       # all cases, JSON on stdout
-    python bench/transformers.py --cases semantic_step gen_cached --repeats 3 --out bench.json
+    python bench/transformer_speed.py                       # all cases, JSON on stdout
+    python bench/transformer_speed.py --cases semantic_step gen_cached --repeats 3 --out bench.json
 
 Every case runs in a fresh subprocess (`--case NAME`) so that its peak RSS is its own. For each case:
 median wall and CPU time over `--repeats` (after one warm-up), `os.getloadavg()` before and after, and
@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse, json, os, resource, statistics, subprocess, sys, time
 from pathlib import Path
 # this script is named like the `transformers` package: keep bench/ off the import path
-sys.path = [p for p in sys.path if Path(p or '.').resolve() != Path(__file__).resolve().parent]
 
 CASES = ['semantic_step', 'coarse_step', 'fine_step', 'gen_cached', 'gen_uncached']
 SEM, DIM, DEPTH, CODEBOOK = 500, 512, 6, 1024
