@@ -148,10 +148,12 @@ def _fast_rvq_ok(self: Quantizer) -> bool:
     if self.kind != 'rvq': return False
     ok = getattr(self, '_fast_ok', None)
     if ok is None:
-        ok = all(not r.implicit_neural_codebook and r.beam_size is None and r.uniform_codebook_size and
-                 all(l.heads == 1 and not l.has_projections and not l.accept_image_fmap and
-                     not l._codebook.use_cosine_sim and not l._codebook.affine_param and l._codebook.num_codebooks == 1
-                     and l._codebook.vq_bridge is None for l in r.layers) for r in self.rq.rvqs)
+        try:   # vector-quantize-pytorch internals: another version without them falls back to the library's search
+            ok = all(not r.implicit_neural_codebook and r.beam_size is None and r.uniform_codebook_size and
+                     all(l.heads == 1 and not l.has_projections and not l.accept_image_fmap and
+                         not l._codebook.use_cosine_sim and not l._codebook.affine_param and l._codebook.num_codebooks == 1
+                         and l._codebook.vq_bridge is None for l in r.layers) for r in self.rq.rvqs)
+        except AttributeError: ok = False
         self._fast_ok = ok
     return ok
 
