@@ -12,6 +12,7 @@ from typing import Callable, Sequence
 
 import torch
 from torch import nn, Tensor
+from fastcore.basics import patch
 
 from .core import exists, default, load_audio, resample, save_audio
 from .transformer.wrappers import (check_compatibility, split_codes, join_codes, semantic_ids_from_wave,
@@ -86,13 +87,14 @@ class AudioLM(nn.Module):
         return sem, dict(min_time_steps=prime_frames + new_frames, max_time_steps=prime_frames + new_frames)
 
 # %% ../nbs/50_audiolm.ipynb #4d08a5d0
+@patch
 @torch.no_grad()
-def _forward(self: AudioLM, *, batch_size: int = 1, text: Sequence[str] | None = None, text_embeds: Tensor | None = None,
-             prime_wave=None, prime_wave_input_sample_hz: int | None = None, max_length: int | None = None,
-             max_coarse_frames: int | None = None, seconds: float | None = None, cond_scale: float = 3.,
-             temperature: float = 1., filter_thres: float | None = 0.9, return_lengths: bool = False,
-             return_list: bool = False, return_coarse_generated_wave: bool = False,
-             return_continuation_only: bool = False, on_stage: Callable[[str, float, str], None] | None = None):
+def forward(self: AudioLM, *, batch_size: int = 1, text: Sequence[str] | None = None, text_embeds: Tensor | None = None,
+            prime_wave=None, prime_wave_input_sample_hz: int | None = None, max_length: int | None = None,
+            max_coarse_frames: int | None = None, seconds: float | None = None, cond_scale: float = 3.,
+            temperature: float = 1., filter_thres: float | None = 0.9, return_lengths: bool = False,
+            return_list: bool = False, return_coarse_generated_wave: bool = False,
+            return_continuation_only: bool = False, on_stage: Callable[[str, float, str], None] | None = None):
     """Generate waves (b, samples) at `codec.target_sample_hz`: the prime's frames, then the continuation (or only the
     continuation, `return_continuation_only`). `seconds`: the continuation is exactly that long (whole codec frames).
     Otherwise `max_length` bounds the semantic ids (prime included, default 2048) and `max_coarse_frames` the codec
@@ -139,14 +141,11 @@ def _forward(self: AudioLM, *, batch_size: int = 1, text: Sequence[str] | None =
     if return_list: return [w[:n] for w, n in zip(wave, lengths.tolist())]
     return (wave, lengths) if return_lengths else wave
 
-def _generate_to_file(self: AudioLM, path, **kwargs) -> list[Path]:
+@patch
+def generate_to_file(self: AudioLM, path, **kwargs) -> list[Path]:
     "Generate and write one wav per item (`path` gets `_0`, `_1`, … suffixes when the batch has several)"
     waves = self(return_list=True, **kwargs)
     path = Path(path)
     paths = [path] if len(waves) == 1 else [path.with_name(f'{path.stem}_{i}{path.suffix}') for i in range(len(waves))]
     for p, w in zip(paths, waves): save_audio(p, w.cpu(), self.sample_hz)
     return paths
-
-for f, name in ((_forward, 'forward'), (_generate_to_file, 'generate_to_file')):
-    f.__name__, f.__qualname__ = name, f'AudioLM.{name}'
-    setattr(AudioLM, name, f)
