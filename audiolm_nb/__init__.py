@@ -21,6 +21,7 @@ Modules:
 - `audiolm_nb.transformer.fine`: The third stage: given all coarse codes of a clip, predict the remaining (fine) quantizers, frame by frame.
 - `audiolm_nb.transformer.parallel_fine`: The third stage without sampling over time: one bidirectional pass over the coarse codes gives a vector per frame, and a small depth decoder samples the fine codes of every frame at once, level by level.
 - `audiolm_nb.transformer.semantic`: The first stage of AudioLM: a causal language model over semantic token ids (from HuBERT + k-means), with an end-of-sequence token, optional text conditioning, and cached sampling.
+- `audiolm_nb.transformer.speculative`: Sample several tokens per pass of a transformer: a cheap draft proposes them, the model scores all of them in one cached forward, and a rejection rule keeps the output distribution exactly the model's — for the semantic and coarse stages, with a second model or the model's own first layers as the draft.
 - `audiolm_nb.transformer.text`: A T5 text encoder loaded only when asked for, and the base class of the three transformers: condition by cross-attention or as a self-attention prefix, condition dropout, classifier-free guidance in one batched forward, and the cached sampling loop.
 - `audiolm_nb.transformer.tokens`: Padding layouts, batched `unique_consecutive`, per-quantizer embeddings and output heads, and the sampling filters (temperature, top-k / `filter_thres`, top-p, classifier-free guidance) shared by the three transformers.
 - `audiolm_nb.transformer.wrappers`: Train the three transformers from raw audio or from precomputed tokens: the wrappers run the semantic tokenizer and the codec only when they must, check that all components fit together, and return the loss."""
@@ -53,6 +54,9 @@ _WHERE = {name: mod for mod, names in _EXPORTS.items() for name in names}
 _INSTEAD = {
     'get_embeds': 'audiolm_nb.transformer.tokens.QuantizerEmbedding (embeds flat codes; pad id -1 is allowed)',
 }
+# modules that attach methods to a name (a model set builds an AudioLM, so `AudioLM.pretrained` is added by
+# audiolm_nb.pretrained, a later notebook): imported together with it
+_EXTENDED_BY = {'AudioLM': ('audiolm_nb.pretrained',)}
 __all__ = list(_WHERE)
 
 if TYPE_CHECKING:  # for type checkers and IDEs only: nothing is imported at run time
@@ -75,6 +79,7 @@ def __getattr__(name: str):
                 if name in _INSTEAD else '')
         raise AttributeError(f"module 'audiolm_nb' has no attribute {name!r}{hint}", name=name)
     obj = getattr(importlib.import_module(mod), name)
+    for extension in _EXTENDED_BY.get(name, ()): importlib.import_module(extension)
     globals()[name] = obj  # later lookups are plain attribute reads
     return obj
 
