@@ -18,7 +18,7 @@ from ..core import exists
 # %% auto #0
 __all__ = ['ACTIVATIONS', 'channels_last', 'CausalConv1d', 'CausalConvTranspose1d', 'Snake', 'SnakeFunction', 'make_activation',
            'apply_weight_norm', 'CausalSqueezeExcite', 'ResidualUnit', 'EncoderBlock', 'DecoderBlock', 'FiLM',
-           'FeedForward', 'LocalTransformer']
+           'LocalPositionBias', 'FeedForward', 'LocalTransformer']
 
 # %% ../../nbs/11a_codec_layers.ipynb #265780e0
 def channels_last(x: Tensor) -> Tensor:
@@ -157,6 +157,21 @@ class FiLM(nn.Module):
         gamma, beta = rearrange(self.to_cond(cond), 'b d -> b 1 d').chunk(2, dim=-1)
         return x * (1 + gamma) + beta
 
+# %% ../../nbs/11a_codec_layers.ipynb #fa153a77
+class LocalPositionBias(nn.Module):
+    "A learned bias per head for each query-key distance: `forward() -> (heads, window, 2 * window)` for `LocalMHA`"
+    def __init__(self, *, dim: int, heads: int, window_size: int):
+        super().__init__()
+        self.window_size = window_size
+        self.mlp = nn.Sequential(nn.Linear(1, dim), nn.SiLU(), nn.Linear(dim, dim), nn.SiLU(), nn.Linear(dim, heads, bias=False))
+
+    def forward(self) -> Tensor:
+        w, p = self.window_size, next(self.mlp.parameters())
+        bias = self.mlp(torch.arange(2 * w, device=p.device, dtype=p.dtype)[:, None])  # (distance 0 … 2w-1, heads)
+        q, k = torch.arange(w, 2 * w, device=p.device), torch.arange(2 * w, device=p.device)
+        dist = (q[:, None] - k[None]).abs()  # keys after the query (distance < 0) are masked by the attention anyway
+        return rearrange(bias[dist], 'i j h -> h i j')
+
 # %% ../../nbs/11a_codec_layers.ipynb #6a8b7b77
 class FeedForward(nn.Sequential):
     def __init__(self, dim: int, mult: int = 4):
@@ -165,17 +180,21 @@ class FeedForward(nn.Sequential):
 class LocalTransformer(nn.Module):
     "Causal local-attention transformer over (batch, frames, dim)"
     def __init__(self, *, dim: int, depth: int, heads: int = 8, dim_head: int = 64, window_size: int = 128,
-                 xpos_scale_base: int | None = None):
+                 xpos_scale_base: int | None = None, dynamic_pos_bias: bool = False):
         super().__init__()
         from local_attention import LocalMHA
         self.window_size = window_size
+        # dynamic_pos_bias: one LocalPositionBias for all layers, in place of the rotary/xpos positions
+        self.pos_bias = LocalPositionBias(dim=dim // 2, heads=heads, window_size=window_size) if dynamic_pos_bias else None
         self.layers = nn.ModuleList([nn.ModuleList([
             LocalMHA(dim=dim, heads=heads, dim_head=dim_head, window_size=window_size, causal=True, prenorm=True,
-                     qk_rmsnorm=True, use_xpos=True, xpos_scale_base=xpos_scale_base, gate_values_per_head=True),
+                     qk_rmsnorm=True, use_xpos=True, xpos_scale_base=xpos_scale_base, gate_values_per_head=True,
+                     use_rotary_pos_emb=not dynamic_pos_bias),
             FeedForward(dim)]) for _ in range(depth)])
 
     def forward(self, x: Tensor) -> Tensor:
+        bias = self.pos_bias() if exists(self.pos_bias) else None
         for attn, ff in self.layers:
-            x = attn(x) + x
+            x = attn(x, attn_bias=bias) + x
             x = ff(x) + x
         return x

@@ -34,20 +34,22 @@ class EncodedAudio(NamedTuple):
 
 class SoundStream(Saveable, nn.Module):
     # checkpoints from before these arguments: ELU, plain convolutions, trained without the compressed STFT loss,
-    # no denoising FiLM, the built-in STFT discriminator
+    # no denoising FiLM, the built-in STFT discriminator; the reference's keywords accepted later, at their defaults
     config_defaults_before = dict(activation='elu', weight_norm=False, compressed_spectral_loss_weight=0.,
-                                  denoising_film=False, stft_discriminator=None)
+                                  denoising_film=False, stft_discriminator=None, attn_dynamic_pos_bias=False,
+                                  use_gate_loop_layers=False, rq_rotation_trick=None, complex_stft_discr_kwargs=None)
     def __init__(self, *, channels: int = 32, strides: tuple = (2, 4, 5, 8), channel_mults: tuple = (2, 4, 8, 16),
                  codebook_dim: int = 512, codebook_size: int | None = None,
                  finite_scalar_quantizer_levels: list | None = None, rq_num_quantizers: int = 8,
                  rq_commitment_weight: float = 1., rq_ema_decay: float = 0.95, rq_quantize_dropout_multiple_of: int = 1,
                  rq_groups: int = 1, rq_stochastic_sample_codes: bool = False, rq_kmeans_init: bool = True,
-                 rq_threshold_ema_dead_code: int = 2, rq_kwargs: dict | None = None,
+                 rq_threshold_ema_dead_code: int = 2, rq_rotation_trick: bool | None = None, rq_kwargs: dict | None = None,
                  use_lookup_free_quantizer: bool = False, use_finite_scalar_quantizer: bool = False,
                  input_channels: int = 1, quantize_dropout: bool = False, quantize_dropout_cutoff_index: int = 1,
                  enc_cycle_dilations: tuple = (1, 3, 9), dec_cycle_dilations: tuple = (1, 3, 9),
                  target_sample_hz: int = 16000, use_local_attn: bool = True, attn_window_size: int = 128,
                  attn_dim_head: int = 64, attn_heads: int = 8, attn_depth: int = 1, attn_xpos_scale_base: int | None = None,
+                 attn_dynamic_pos_bias: bool = False, use_gate_loop_layers: bool = False,
                  squeeze_excite: bool = False, quantizer_film: bool = False, denoising_film: bool = False,
                  pad_mode: str = 'constant',
                  activation: str = 'snake', weight_norm: bool = True,
@@ -58,10 +60,16 @@ class SoundStream(Saveable, nn.Module):
                  multi_spectral_n_mels: int | tuple | None = None, discr_multi_scales: tuple | None = None,
                  stft_normalized: bool | None = None, complex_stft_discr_logits_abs: bool | None = None,
                  compressed_spectral_loss_weight: float | None = None, losses_kwargs: dict | None = None,
-                 stft_discriminator: nn.Module | str | None = None):
+                 stft_discriminator: nn.Module | str | None = None, complex_stft_discr_kwargs: dict | None = None):
         super().__init__()
         from audiolm_nb.codec.losses import SoundStreamLosses
         if input_channels != 1: raise ValueError('SoundStream supports mono audio only (input_channels=1)')
+        if use_gate_loop_layers:
+            raise ValueError('use_gate_loop_layers=True is not supported in audiolm_nb (it needs the gateloop-transformer package, '
+                             'is not in the SoundStream paper and its recurrence is not tested for causal streaming here): '
+                             'for more context use a larger attn_depth or attn_window_size')
+        if exists(rq_rotation_trick) and (use_lookup_free_quantizer or use_finite_scalar_quantizer):
+            raise ValueError('rq_rotation_trick applies to residual VQ codebooks only: drop it with LFQ or FSQ')
         if len(strides) != len(channel_mults):
             raise ValueError(f'one channel multiplier per stride: {len(strides)} strides, {len(channel_mults)} channel_mults')
         if use_lookup_free_quantizer and use_finite_scalar_quantizer:
@@ -87,7 +95,8 @@ class SoundStream(Saveable, nn.Module):
             *[EncoderBlock(ci, co, s, enc_cycle_dilations, **blk) for (ci, co), s in zip(pairs, strides)],
             CausalConv1d(chans[-1], codebook_dim, 3, pad_mode=pad_mode))
         attn = dict(dim=codebook_dim, depth=attn_depth, heads=attn_heads, dim_head=attn_dim_head,
-                    window_size=attn_window_size, xpos_scale_base=attn_xpos_scale_base)
+                    window_size=attn_window_size, xpos_scale_base=attn_xpos_scale_base,
+                    dynamic_pos_bias=attn_dynamic_pos_bias)
         self.encoder_attn = LocalTransformer(**attn) if use_local_attn and attn_depth > 0 else None
 
         kind = 'lfq' if use_lookup_free_quantizer else 'fsq' if use_finite_scalar_quantizer else 'rvq'
@@ -95,7 +104,8 @@ class SoundStream(Saveable, nn.Module):
         if kind == 'rvq':
             qkw = dict(decay=rq_ema_decay, commitment_weight=rq_commitment_weight, kmeans_init=rq_kmeans_init,
                        threshold_ema_dead_code=rq_threshold_ema_dead_code,
-                       stochastic_sample_codes=rq_stochastic_sample_codes, **qkw)
+                       stochastic_sample_codes=rq_stochastic_sample_codes,
+                       **({} if rq_rotation_trick is None else dict(rotation_trick=rq_rotation_trick)), **qkw)
         self.quantizer = Quantizer(dim=codebook_dim, codebook_size=codebook_size, num_quantizers=rq_num_quantizers,
                                    groups=rq_groups, kind=kind, quantize_dropout=quantize_dropout and rq_num_quantizers > 1,
                                    quantize_dropout_cutoff_index=min(quantize_dropout_cutoff_index, rq_num_quantizers - 1),
@@ -117,6 +127,7 @@ class SoundStream(Saveable, nn.Module):
                        discr_multi_scales=discr_multi_scales, stft_normalized=stft_normalized,
                        complex_stft_discr_logits_abs=complex_stft_discr_logits_abs,
                        compressed_spectral_loss_weight=compressed_spectral_loss_weight,
+                       complex_stft_discr_kwargs=complex_stft_discr_kwargs,
                        # a str names the class of a user's module whose weights a checkpoint holds (see below)
                        stft_discriminator=AbsentDiscriminator(stft_discriminator) if isinstance(stft_discriminator, str)
                                           else stft_discriminator)
