@@ -26,7 +26,7 @@ def main(argv=None):
     p.add_argument('model'); p.add_argument('--clips', type=int, default=20); p.add_argument('--out', default=None)
     args = p.parse_args(argv)
     warnings.filterwarnings('ignore')
-    from audiolm_nb.codec.soundstream import SoundStream, _run, _prepare, decode
+    from audiolm_nb.codec.soundstream import SoundStream, _run, _prepare
     from audiolm_nb.corpora import build_speech_corpus, train_valid_split
     from audiolm_nb.core import load_audio
     m = SoundStream.init_and_load_from(args.model).eval()
@@ -42,8 +42,8 @@ def main(argv=None):
         z = rearrange(_run(m.encoder, wave), 'b d n -> b n d')
         if m.encoder_attn is not None: z = _run(m.encoder_attn, z)
         codes = m(x[None], return_codes_only=True)
-        out = {'plain': m(x[None], return_recons_only=True), 'noq': decode(m, z)}
-        for k in (1, 4): out[f'q{k}'] = decode(m, m.quantizer.get_output_from_indices(codes[..., :k]))
+        out = {'plain': m(x[None], return_recons_only=True), 'noq': m.decode(z)}
+        for k in (1, 4): out[f'q{k}'] = m.decode(m.quantizer.get_output_from_indices(codes[..., :k]))
         return {k: v.reshape(-1)[:len(x)] for k, v in out.items()}
 
     px = py = 0.

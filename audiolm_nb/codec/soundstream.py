@@ -12,6 +12,7 @@ from typing import NamedTuple
 import torch
 from torch import nn, Tensor
 from einops import rearrange
+from fastcore.basics import patch
 
 from ..core import exists, default, pad_to_multiple, resample
 from ..checkpoint import Saveable
@@ -21,9 +22,7 @@ from .discriminators import AbsentDiscriminator
 from .layers import CausalConv1d, EncoderBlock, DecoderBlock, LocalTransformer, FiLM, apply_weight_norm
 
 # %% auto #0
-__all__ = ['EncodedAudio', 'SoundStream', 'encode', 'decode', 'decode_from_codebook_indices', 'generator_loss',
-           'discriminator_loss', 'discriminator_losses', 'forward', 'AudioLMSoundStream', 'MusicLMSoundStream',
-           'for_cpu_inference']
+__all__ = ['EncodedAudio', 'SoundStream', 'AudioLMSoundStream', 'MusicLMSoundStream']
 
 # %% ../../nbs/11b_soundstream.ipynb #61bd571f
 class EncodedAudio(NamedTuple):
@@ -183,6 +182,7 @@ def _quantizer_fraction(self: SoundStream, codes: Tensor) -> Tensor:
     "(batch,) fraction of the model's quantizers present in `codes` (b, n, q'), -1 = absent"
     return (codes >= 0).float().mean(dim=(1, 2)) * (codes.shape[-1] / self.num_quantizers)
 
+@patch
 def encode(self: SoundStream, audio: Tensor, input_sample_hz: int | None = None, is_denoising=None) -> EncodedAudio:
     "Audio -> quantized frames, codes (batch, frames, quantizers) and commitment loss (`is_denoising`: see Denoising)"
     wave, n, _ = _prepare(self, audio, input_sample_hz)
@@ -193,6 +193,7 @@ def encode(self: SoundStream, audio: Tensor, input_sample_hz: int | None = None,
     q = self.quantizer(x)
     return EncodedAudio(q.quantized, q.codes, q.commit_loss, n)
 
+@patch
 def decode(self: SoundStream, quantized: Tensor, codes: Tensor | None = None, is_denoising=None) -> Tensor:
     "Quantized frames (batch, frames, codebook_dim) -> wave (batch, 1, frames * downsample_factor)"
     x = quantized
@@ -203,6 +204,7 @@ def decode(self: SoundStream, quantized: Tensor, codes: Tensor | None = None, is
     if exists(self.decoder_attn): x = _run(self.decoder_attn, x)
     return _run(self.decoder, rearrange(x, 'b n d -> b d n')).to(quantized.dtype)
 
+@patch
 def decode_from_codebook_indices(self: SoundStream, codes: Tensor, is_denoising=None) -> Tensor:
     "Codes (batch, frames, quantizers) or (groups, batch, frames, quantizers) -> wave (batch, 1, samples)"
     if codes.ndim == 4: codes = rearrange(codes, 'g b n q -> b n (g q)')
@@ -210,20 +212,20 @@ def decode_from_codebook_indices(self: SoundStream, codes: Tensor, is_denoising=
         raise ValueError(f'codes must be (batch, frames, quantizers) or (groups, batch, frames, quantizers), got {tuple(codes.shape)}')
     if codes.shape[1] == 0: raise ValueError(f'codes {tuple(codes.shape)} have 0 frames: there is nothing to decode')
     quantized = self.quantizer.get_output_from_indices(codes)
-    return decode(self, quantized, codes.long(), is_denoising)
-
-SoundStream.encode, SoundStream.decode, SoundStream.decode_from_codebook_indices = encode, decode, decode_from_codebook_indices
+    return self.decode(quantized, codes.long(), is_denoising)
 
 # %% ../../nbs/11b_soundstream.ipynb #6af452e1
+@patch
 def generator_loss(self: SoundStream, wave: Tensor, adversarial: bool = True, input_sample_hz: int | None = None,
                    target: Tensor | None = None, is_denoising=None):
     "-> (total loss, breakdown dict, recon (batch, 1, samples)); the reconstruction is compared with `target` if given"
-    enc = encode(self, wave, input_sample_hz, is_denoising)
+    enc = self.encode(wave, input_sample_hz, is_denoising)
     orig = _real(self, *_prepare(self, wave, input_sample_hz)[:2], target, is_denoising, input_sample_hz)[..., :enc.num_samples]
-    recon = decode(self, enc.quantized, enc.codes, is_denoising)[..., :enc.num_samples]
+    recon = self.decode(enc.quantized, enc.codes, is_denoising)[..., :enc.num_samples]
     total, breakdown = self.discriminators_and_losses.generator_loss(orig, recon, enc.commit_loss, adversarial=adversarial)
     return total, breakdown, recon
 
+@patch
 def discriminator_loss(self: SoundStream, wave: Tensor, apply_grad_penalty: bool = False, recon: Tensor | None = None,
                        input_sample_hz: int | None = None, target: Tensor | None = None, is_denoising=None):
     "-> (total loss, breakdown dict); `recon` (e.g. from `generator_loss`) skips the reconstruction; `target` is the real audio"
@@ -231,11 +233,12 @@ def discriminator_loss(self: SoundStream, wave: Tensor, apply_grad_penalty: bool
     real = _real(self, orig, n, target, is_denoising, input_sample_hz)
     if not exists(recon):
         with torch.no_grad():
-            enc = encode(self, orig, is_denoising=is_denoising)
-            recon = decode(self, enc.quantized, enc.codes, is_denoising)
+            enc = self.encode(orig, is_denoising=is_denoising)
+            recon = self.decode(enc.quantized, enc.codes, is_denoising)
     return self.discriminators_and_losses.discriminator_loss(real[..., :n], recon.detach()[..., :n],
                                                              apply_grad_penalty=apply_grad_penalty)
 
+@patch
 def discriminator_losses(self: SoundStream, wave: Tensor, apply_grad_penalty: bool = False, recon: Tensor | None = None,
                          input_sample_hz: int | None = None, target: Tensor | None = None,
                          is_denoising=None) -> list[tuple[str, Tensor]]:
@@ -247,8 +250,8 @@ def discriminator_losses(self: SoundStream, wave: Tensor, apply_grad_penalty: bo
     real = _real(self, orig, n, target, is_denoising, input_sample_hz)
     if not exists(recon):
         with torch.no_grad():
-            enc = encode(self, orig, is_denoising=is_denoising)
-            recon = decode(self, enc.quantized, enc.codes, is_denoising)
+            enc = self.encode(orig, is_denoising=is_denoising)
+            recon = self.decode(enc.quantized, enc.codes, is_denoising)
     dl = self.discriminators_and_losses
     orig, recon = dl._inputs(real[..., :n], recon.detach()[..., :n])
     losses, penalties = [], []
@@ -261,6 +264,7 @@ def discriminator_losses(self: SoundStream, wave: Tensor, apply_grad_penalty: bo
                                                                        center=dl.grad_penalty_center)))
     return losses + penalties
 
+@patch
 def forward(self: SoundStream, x: Tensor, target: Tensor | None = None, is_denoising=None,
             return_encoded: bool = False, return_codes_only: bool = False,
             return_discr_loss: bool = False, return_discr_losses_separately: bool = False,
@@ -270,21 +274,18 @@ def forward(self: SoundStream, x: Tensor, target: Tensor | None = None, is_denoi
     if return_discr_losses_separately:
         if not return_discr_loss:
             raise ValueError('return_discr_losses_separately=True splits the discriminator loss: pass return_discr_loss=True with it')
-        return discriminator_losses(self, x, apply_grad_penalty, **kw)
+        return self.discriminator_losses(x, apply_grad_penalty, **kw)
     if return_discr_loss:
-        total, breakdown = discriminator_loss(self, x, apply_grad_penalty, **kw)
+        total, breakdown = self.discriminator_loss(x, apply_grad_penalty, **kw)
         return (total, breakdown) if return_loss_breakdown else total
     if return_codes_only or return_encoded or return_recons_only:
-        enc = encode(self, x, input_sample_hz, is_denoising)
+        enc = self.encode(x, input_sample_hz, is_denoising)
         if return_codes_only: return enc.codes
         if return_encoded: return enc.quantized, enc.codes, enc.commit_loss
-        recon = decode(self, enc.quantized, enc.codes, is_denoising)[..., :enc.num_samples]
+        recon = self.decode(enc.quantized, enc.codes, is_denoising)[..., :enc.num_samples]
         return recon[:, 0] if x.ndim == 1 else recon
-    total, breakdown, _ = generator_loss(self, x, adversarial=adversarial, **kw)
+    total, breakdown, _ = self.generator_loss(x, adversarial=adversarial, **kw)
     return (total, breakdown) if return_loss_breakdown else total
-
-SoundStream.generator_loss, SoundStream.discriminator_loss, SoundStream.forward = generator_loss, discriminator_loss, forward
-SoundStream.discriminator_losses = discriminator_losses
 
 # %% ../../nbs/11b_soundstream.ipynb #1c55764a
 def _denoise_cond(self: SoundStream, is_denoising, like: Tensor) -> Tensor | None:
@@ -320,6 +321,7 @@ def MusicLMSoundStream(strides=(3, 4, 5, 8), target_sample_hz=24000, rq_num_quan
     return SoundStream(strides=strides, target_sample_hz=target_sample_hz, rq_num_quantizers=rq_num_quantizers, **kwargs)
 
 # %% ../../nbs/11b_soundstream.ipynb #73658c31
+@patch
 def for_cpu_inference(self: SoundStream, precision: str = 'bf16') -> SoundStream:
     "An eval-mode copy for encoding and decoding only: weight norm folded in, all but the quantizer in `precision` ('bf16')"
     from torch.nn.utils import parametrize
@@ -340,5 +342,3 @@ def for_cpu_inference(self: SoundStream, precision: str = 'bf16') -> SoundStream
     probe = torch.randn(1, self.target_sample_hz // 2, generator=torch.Generator().manual_seed(0)) * 0.1
     guard_low_precision(copy, self, probe=lambda m: m.decode(*m.encode(probe)[:2]), what='SoundStream.for_cpu_inference()')
     return copy
-
-SoundStream.for_cpu_inference = for_cpu_inference
