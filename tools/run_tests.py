@@ -10,7 +10,7 @@ gets, so a test whose tolerance only holds on one instruction set fails here, wh
 
     python tools/run_tests.py                 # all notebooks + the AVX2 pass, slow cells skipped
     python tools/run_tests.py nbs/00_core.ipynb --flags slow
-    python tools/run_tests.py nbs/11b_soundstream.ipynb --avx2   # that notebook, also limited to AVX2
+    python tools/run_tests.py nbs/12_soundstream.ipynb --avx2   # that notebook, also limited to AVX2
 """
 import argparse, os, sys, time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -18,7 +18,7 @@ from pathlib import Path
 
 
 # codec, losses, quantizers, attention, transformers, feature extractors: re-run limited to AVX2
-AVX2_NOTEBOOKS = ['04_precision', '10_quantize', '11a_codec_layers', '11b_soundstream', '12_discriminators', '13_losses',
+AVX2_NOTEBOOKS = ['04_precision', '10_quantize', '11a_codec_layers', '11b_discriminators', '11c_losses', '12_soundstream',
                   '14_encodec', '20_hubert', '23_whisper_tokenizer', '30_attention', '30a_tokens', '31_text_conditioning',
                   '32_semantic', '33_coarse', '34_fine', '34a_parallel_fine']
 AVX2_ENV = {'ONEDNN_MAX_CPU_ISA': 'AVX2', 'ATEN_CPU_CAPABILITY': 'avx2'}
