@@ -49,11 +49,9 @@ _EXPORTS = {
     'audiolm_nb.audiolm': ('AudioLM',),
     'audiolm_nb.trainer.soundstream': ('SoundStreamTrainer',),
     'audiolm_nb.trainer.transformers': ('SemanticTransformerTrainer', 'CoarseTransformerTrainer', 'FineTransformerTrainer'),
+    'audiolm_nb.transformer.tokens': ('get_embeds',),
 }
 _WHERE = {name: mod for mod, names in _EXPORTS.items() for name in names}
-_INSTEAD = {
-    'get_embeds': 'audiolm_nb.transformer.tokens.QuantizerEmbedding (embeds flat codes; pad id -1 is allowed)',
-}
 # modules that attach methods to a name (a model set builds an AudioLM, so `AudioLM.pretrained` is added by
 # audiolm_nb.pretrained, a later notebook): imported together with it
 _EXTENDED_BY = {'AudioLM': ('audiolm_nb.pretrained',)}
@@ -70,14 +68,12 @@ if TYPE_CHECKING:  # for type checkers and IDEs only: nothing is imported at run
     from audiolm_nb.audiolm import AudioLM
     from audiolm_nb.trainer.soundstream import SoundStreamTrainer
     from audiolm_nb.trainer.transformers import SemanticTransformerTrainer, CoarseTransformerTrainer, FineTransformerTrainer
+    from audiolm_nb.transformer.tokens import get_embeds
 
 def __getattr__(name: str):
     "Import the submodule that defines `name` on first access (PEP 562) and cache the object here"
     mod = _WHERE.get(name)
-    if mod is None:
-        hint = (f"; audiolm-pytorch has {name!r} but audiolm_nb does not: use {_INSTEAD[name]}"
-                if name in _INSTEAD else '')
-        raise AttributeError(f"module 'audiolm_nb' has no attribute {name!r}{hint}", name=name)
+    if mod is None: raise AttributeError(f"module 'audiolm_nb' has no attribute {name!r}", name=name)
     obj = getattr(importlib.import_module(mod), name)
     for extension in _EXTENDED_BY.get(name, ()): importlib.import_module(extension)
     globals()[name] = obj  # later lookups are plain attribute reads

@@ -17,8 +17,8 @@ from ..core import exists, default
 
 # %% auto #0
 __all__ = ['pack', 'left_pad', 'right_pad', 'seq_lengths', 'batch_unique_consecutive', 'frames_from_flat', 'frame_lengths',
-           'QuantizerEmbedding', 'QuantizerHeads', 'check_ids', 'check_count', 'check_sampling', 'filter_top_k',
-           'filter_top_p', 'sample_logits', 'cfg_combine']
+           'QuantizerEmbedding', 'QuantizerHeads', 'get_embeds', 'check_ids', 'check_count', 'check_sampling',
+           'filter_top_k', 'filter_top_p', 'sample_logits', 'cfg_combine']
 
 # %% ../../nbs/30a_tokens.ipynb #a09d680d
 def pack(ids: Tensor, keep: Tensor | None = None, pad_id: int = -1, left: bool = False) -> Tensor:
@@ -79,6 +79,15 @@ class QuantizerHeads(nn.Module):
         h = rearrange(h, 'b (f q) d -> b f q d', q=self.q)
         logits = torch.einsum('bfqd,qdc->bfqc', h, self.weight) + self.bias
         return rearrange(logits, 'b f q c -> b (f q) c')[:, lead:lead + n]
+
+# %% ../../nbs/30a_tokens.ipynb #c1a40789
+def get_embeds(embeddings: nn.Embedding, codes: Tensor, pad_id: int = -1, return_mask: bool = False,
+               mask_pad_pos_to: float | None = 0.):
+    "Embeddings of `codes` (any shape) in which `pad_id` marks padding: those positions are `mask_pad_pos_to`"
+    pad = codes == pad_id
+    embeds = embeddings(codes.masked_fill(pad, 0))
+    if exists(mask_pad_pos_to): embeds = embeds.masked_fill(pad[..., None], mask_pad_pos_to)
+    return (embeds, ~pad) if return_mask else embeds
 
 # %% ../../nbs/30a_tokens.ipynb #ff140f7f
 def check_ids(ids, name: str, high: int, pad_id: int = -1):
