@@ -5,6 +5,7 @@ Modules:
 - `audiolm_nb.codec.discriminators`: The SoundStream discriminators: waveform discriminators at several time scales and a discriminator on the complex STFT. Each returns its logits and its intermediate feature maps.
 - `audiolm_nb.codec.losses`: SoundStream's training losses — waveform and multi-scale spectral reconstruction, hinge adversarial, feature matching, gradient penalty — and `SoundStreamLosses`, which owns the discriminators and computes the generator's and the discriminator's objective.
 - `audiolm_nb.codec.metrics`: How good is a codec's reconstruction? Multi-scale mel distance, SI-SNR, PESQ-WB and STOI, and `evaluate_codec`, which scores a codec on held-out clips.
+- `audiolm_nb.semantic.fit`: Semantic-token centres from a folder of audio: features from HuBERT, MFCC, Whisper or any callable, clustered by `semantic.kmeans` and saved pickle-free; and the `audiolm fit-kmeans` command.
 - `audiolm_nb.semantic.hubert`: Load fairseq HuBERT checkpoints (and Hugging Face HuBERT folders) into torchaudio's native model, pickle-safely, and turn their layer-N features into k-means token ids.
 - `audiolm_nb.semantic.kmeans`: Pickle-free cluster centres: fit (scikit-learn `MiniBatchKMeans`), save (`.npz` or safetensors), load, and assign frames to the nearest centre in torch.
 - `audiolm_nb.semantic.mel_tokenizer`: k-means over MFCC features, fitted on real speech and shipped with the package, so the whole AudioLM pipeline runs on a fresh machine with nothing to download.

@@ -17,7 +17,7 @@ __all__ = ['COMMANDS', 'USER_ERRORS', 'build_parser', 'default_argv', 'one_line'
 COMMANDS = {
     'data': ('audiolm_nb.corpora', 'add_data_args', 'data_cli',
              'build a local corpus: speech (Asterisk prompts), voices (multi-speaker long utterances), tts (piper pairs) or music'),
-    'fit-kmeans': ('audiolm_nb.semantic.kmeans', 'add_fit_kmeans_args', 'fit_kmeans_cli',
+    'fit-kmeans': ('audiolm_nb.semantic.fit', 'add_fit_kmeans_args', 'fit_kmeans_cli',
                    'fit k-means centres of HuBERT (or MFCC) features on a folder of audio, saved pickle-free'),
     'tokenize': ('audiolm_nb.trainer.tokens', 'add_tokenize_args', 'tokenize_cli',
                  'precompute semantic tokens and codec codes of a folder once, for transformer training'),
