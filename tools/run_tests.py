@@ -20,7 +20,7 @@ from pathlib import Path
 # codec, losses, quantizers, attention, transformers, feature extractors: re-run limited to AVX2
 AVX2_NOTEBOOKS = ['04_precision', '10_quantize', '11a_codec_layers', '11b_discriminators', '11c_losses', '12_soundstream',
                   '14_encodec', '21_hubert', '23_whisper_tokenizer', '30_attention', '30a_tokens', '31_text_conditioning',
-                  '32_semantic', '33_coarse', '34_fine', '34a_parallel_fine', '36_speculative']
+                  '32_semantic', '33_coarse', '34_fine', '34a_parallel_fine', '36_speculative', '37_hierarchical']
 AVX2_ENV = {'ONEDNN_MAX_CPU_ISA': 'AVX2', 'ATEN_CPU_CAPABILITY': 'avx2'}
 
 
