@@ -141,6 +141,7 @@ def forward(self: AudioLM, *, batch_size: int = 1, text: Sequence[str] | None = 
     if return_list: return [w[:n] for w, n in zip(wave, lengths.tolist())]
     return (wave, lengths) if return_lengths else wave
 
+# %% ../nbs/50_audiolm.ipynb #53cfb723
 @patch
 def generate_to_file(self: AudioLM, path, **kwargs) -> list[Path]:
     "Generate and write one wav per item (`path` gets `_0`, `_1`, … suffixes when the batch has several)"

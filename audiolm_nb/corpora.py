@@ -367,6 +367,7 @@ def voices_splits(files: dict[str, list], unseen: set[str], valid_frac: float = 
         splits['train'] += [f for i, f in enumerate(fs) if i not in pick]
     return splits
 
+# %% ../nbs/02_corpora.ipynb #d03125bc
 def build_voices_corpus(dest=None, max_minutes_per_speaker: float = 15., speakers: list[str] | None = None,
                         unseen: tuple[str, ...] = ('joe',), valid_frac: float = 0.05, seed: int = 0,
                         min_seconds: float = 8., max_seconds: float = 15., speech_corpora: dict | None = None,
@@ -428,6 +429,7 @@ def build_voices_corpus(dest=None, max_minutes_per_speaker: float = 15., speaker
     (dest/'.complete').write_text(str(sum(map(len, rows.values()))))
     return dest
 
+# %% ../nbs/02_corpora.ipynb #42c5926d
 def read_split(corpus, split: str = 'train') -> list[Path]:
     "The audio files of a voices corpus split: 'train', 'valid_seen' or 'valid_unseen'"
     f = Path(corpus)/'splits'/f'{split}.txt'

@@ -264,6 +264,7 @@ def discriminator_losses(self: SoundStream, wave: Tensor, apply_grad_penalty: bo
                                                                        center=dl.grad_penalty_center)))
     return losses + penalties
 
+# %% ../../nbs/12_soundstream.ipynb #136346e6
 @patch
 def forward(self: SoundStream, x: Tensor, target: Tensor | None = None, is_denoising=None,
             return_encoded: bool = False, return_codes_only: bool = False,

@@ -396,6 +396,7 @@ def save_samples(self:Trainer) -> list:
         return paths + [save_spectrograms(folder/f'{s}.png', waves, self.sample_hz)]
     return run_on_main(write, self.is_main, 'saving samples')
 
+# %% ../../nbs/40_trainer.ipynb #0e3fd7d8
 @patch
 def train(self:Trainer, log_fn: Callable | None = None, max_minutes: float | None = None) -> dict:
     """Train until `num_train_steps` (validating, sampling and checkpointing on the way), or until `max_minutes` of
@@ -480,6 +481,7 @@ def save(self:Trainer, path=None) -> Path:
     run_on_main(write, self.is_main, f'saving checkpoint {path}')
     return path
 
+# %% ../../nbs/40_trainer.ipynb #1add7590
 @patch
 def load(self:Trainer, path):
     "Restore a checkpoint written by `save`; the next `train_step` continues as if never interrupted"

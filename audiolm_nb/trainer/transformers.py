@@ -190,6 +190,7 @@ class CoarseTransformerTrainer(TransformerTrainer):
             if (gen[i] >= 0).all(-1).any(): out[f'{i}.generated_coarse'] = _decode(self.codec, gen[i])
         return out
 
+# %% ../../nbs/42_transformer_trainers.ipynb #d2f86908
 class FineTransformerTrainer(TransformerTrainer):
     "Train a `FineTransformer` or a `ParallelFineTransformer` on audio (through `codec`) or cached codes"
     name, needs = 'fine', ('codes',)

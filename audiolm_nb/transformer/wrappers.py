@@ -134,6 +134,7 @@ class SemanticTransformerWrapper(_Wrapper):
             prime_ids = self.tokens(raw_wave=prime_wave, input_sample_hz=input_sample_hz)
         return self.transformer.generate(max_length=max_length, prime_ids=prime_ids, **kwargs)
 
+# %% ../../nbs/35_wrappers.ipynb #9b8931e7
 class CoarseTransformerWrapper(_Wrapper):
     "Semantic ids + coarse codes (or raw waves through `wav2vec` / `codec`) -> `CoarseTransformer` loss"
     def __init__(self, *, transformer, codec=None, wav2vec=None, pad_id: int = -1, unique_consecutive: bool = True,
