@@ -19,6 +19,7 @@ from ..checkpoint import Saveable
 from ..precision import guard_low_precision
 from .quantize import Quantizer
 from .discriminators import AbsentDiscriminator
+from .losses import SoundStreamLosses, hinge_discr_loss, gradient_penalty
 from .layers import CausalConv1d, EncoderBlock, DecoderBlock, LocalTransformer, FiLM, apply_weight_norm
 
 # %% auto #0
@@ -61,7 +62,6 @@ class SoundStream(Saveable, nn.Module):
                  compressed_spectral_loss_weight: float | None = None, losses_kwargs: dict | None = None,
                  stft_discriminator: nn.Module | str | None = None, complex_stft_discr_kwargs: dict | None = None):
         super().__init__()
-        from audiolm_nb.codec.losses import SoundStreamLosses
         if input_channels != 1: raise ValueError('SoundStream supports mono audio only (input_channels=1)')
         if use_gate_loop_layers:
             raise ValueError('use_gate_loop_layers=True is not supported in audiolm_nb (it needs the gateloop-transformer package, '
@@ -225,18 +225,22 @@ def generator_loss(self: SoundStream, wave: Tensor, adversarial: bool = True, in
     total, breakdown = self.discriminators_and_losses.generator_loss(orig, recon, enc.commit_loss, adversarial=adversarial)
     return total, breakdown, recon
 
-@patch
-def discriminator_loss(self: SoundStream, wave: Tensor, apply_grad_penalty: bool = False, recon: Tensor | None = None,
-                       input_sample_hz: int | None = None, target: Tensor | None = None, is_denoising=None):
-    "-> (total loss, breakdown dict); `recon` (e.g. from `generator_loss`) skips the reconstruction; `target` is the real audio"
+def _discr_inputs(self: SoundStream, wave, recon, input_sample_hz, target, is_denoising) -> tuple[Tensor, Tensor]:
+    "(real, detached reconstruction) at the input's length, for the discriminators; `recon` is made when not given"
     orig, n, _ = _prepare(self, wave, input_sample_hz)
     real = _real(self, orig, n, target, is_denoising, input_sample_hz)
     if not exists(recon):
         with torch.no_grad():
             enc = self.encode(orig, is_denoising=is_denoising)
             recon = self.decode(enc.quantized, enc.codes, is_denoising)
-    return self.discriminators_and_losses.discriminator_loss(real[..., :n], recon.detach()[..., :n],
-                                                             apply_grad_penalty=apply_grad_penalty)
+    return real[..., :n], recon.detach()[..., :n]
+
+@patch
+def discriminator_loss(self: SoundStream, wave: Tensor, apply_grad_penalty: bool = False, recon: Tensor | None = None,
+                       input_sample_hz: int | None = None, target: Tensor | None = None, is_denoising=None):
+    "-> (total loss, breakdown dict); `recon` (e.g. from `generator_loss`) skips the reconstruction; `target` is the real audio"
+    real, recon = _discr_inputs(self, wave, recon, input_sample_hz, target, is_denoising)
+    return self.discriminators_and_losses.discriminator_loss(real, recon, apply_grad_penalty=apply_grad_penalty)
 
 @patch
 def discriminator_losses(self: SoundStream, wave: Tensor, apply_grad_penalty: bool = False, recon: Tensor | None = None,
@@ -245,15 +249,8 @@ def discriminator_losses(self: SoundStream, wave: Tensor, apply_grad_penalty: bo
     """The discriminator loss split as audiolm-pytorch's `return_discr_losses_separately` returns it: `[(name, loss)]`,
     one 'discr_<discriminator>' hinge loss each, then (with `apply_grad_penalty`) one weighted 'grad_penalty_<discriminator>'
     each; they sum to `discriminator_loss`'s total and each one's gradient reaches its own discriminator only"""
-    from audiolm_nb.codec.losses import hinge_discr_loss, gradient_penalty
-    orig, n, _ = _prepare(self, wave, input_sample_hz)
-    real = _real(self, orig, n, target, is_denoising, input_sample_hz)
-    if not exists(recon):
-        with torch.no_grad():
-            enc = self.encode(orig, is_denoising=is_denoising)
-            recon = self.decode(enc.quantized, enc.codes, is_denoising)
     dl = self.discriminators_and_losses
-    orig, recon = dl._inputs(real[..., :n], recon.detach()[..., :n])
+    orig, recon = dl._inputs(*_discr_inputs(self, wave, recon, input_sample_hz, target, is_denoising))
     losses, penalties = [], []
     for name, d in dl.discriminators.items():
         x = orig.clone().requires_grad_() if apply_grad_penalty else orig
