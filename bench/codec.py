@@ -9,7 +9,7 @@ for our model in float32 and for its `for_cpu_inference()` copy (convolutions in
 from float32 on the clip is reported too (`bf16_vs_fp32`).
 
 Prints one JSON object: median wall and CPU (process) time over `--repeats` runs, every run's numbers,
-os.getloadavg() before and after, and peak RSS. With `--peer DIR` (a folder holding audiolm-pytorch 2.4.0
+loadavg() before and after, and peak RSS. With `--peer DIR` (a folder holding audiolm-pytorch 2.4.0
 installed with `pip install --no-deps --target DIR audiolm-pytorch==2.4.0 gateloop-transformer
 pytorch-warmup rotary-embedding-torch`), the reference is measured in the same process, interleaved
 with ours run by run, and speed-ups (peer / ours) are reported. Empty `fairseq`, `wandb` and
@@ -19,6 +19,7 @@ with ours run by run, and speed-ups (peer / ours) are reported. Empty `fairseq`,
 """
 import argparse, json, os, platform, resource, statistics, sys, tempfile, time
 from pathlib import Path
+from timing import loadavg, once, summarise   # bench/ is on sys.path: this script's folder
 
 os.environ.setdefault('TQDM_DISABLE', '1')
 os.environ.setdefault('HF_HUB_OFFLINE', '1')
@@ -27,18 +28,11 @@ import torch
 CONFIG = dict(codebook_size=1024, rq_num_quantizers=8, attn_window_size=128, attn_depth=2)
 
 
-def timed(fn):
-    "(wall s, cpu s) of one call"
-    w, c = time.perf_counter(), time.process_time()
-    fn()
-    return time.perf_counter() - w, time.process_time() - c
 
 
 def summary(runs, audio_s=None):
-    walls, cpus = [r[0] for r in runs], [r[1] for r in runs]
-    out = dict(wall_median_s=round(statistics.median(walls), 4), cpu_median_s=round(statistics.median(cpus), 4),
-               wall_s=[round(w, 4) for w in walls], cpu_s=[round(c, 4) for c in cpus])
-    if audio_s: out['rtf_wall'] = round(out['wall_median_s'] / audio_s, 5)
+    out = summarise(runs)
+    if audio_s: out['rtf_wall'] = round(out['median_wall_s'] / audio_s, 5)
     return out
 
 
@@ -97,7 +91,7 @@ def main():
     a = p.parse_args()
     if a.repeats < 3: p.error('--repeats must be >= 3 (medians of at least three runs)')
     torch.set_num_threads(a.threads)
-    load_before = os.getloadavg()
+    load_before = loadavg()
     ours = Ours()
     impls = [ours] + ([Peer(a.peer)] if a.peer else [])
     g = torch.Generator().manual_seed(0)
@@ -108,7 +102,7 @@ def main():
         for i in impls: i.step(batch)  # warm-up (first step also runs k-means codebook initialisation)
         runs = {i.name: [] for i in impls}
         for _ in range(a.repeats):  # interleaved, so both see the same load
-            for i in impls: runs[i.name].append(timed(lambda: i.step(batch)))
+            for i in impls: runs[i.name].append(once(lambda: i.step(batch)))
         for i in impls: results[i.name]['generator_step'] = summary(runs[i.name])
     impls.insert(1, OursBF16(ours))  # (after the training step: a copy of the same weights)
     results = {i.name: results.get(i.name, {}) for i in impls}
@@ -117,15 +111,15 @@ def main():
     enc = {i.name: [] for i in impls}; dec = {i.name: [] for i in impls}
     for _ in range(a.repeats):
         for i in impls:
-            enc[i.name].append(timed(lambda: i.encode(clip)))
-            dec[i.name].append(timed(lambda: i.decode(codes[i.name])))
+            enc[i.name].append(once(lambda: i.encode(clip)))
+            dec[i.name].append(once(lambda: i.decode(codes[i.name])))
     for i in impls:
         results[i.name]['encode_10s'] = summary(enc[i.name], 10.)
         results[i.name]['decode_10s'] = summary(dec[i.name], 10.)
     out = dict(benchmark='codec', config=CONFIG, batch='2 x 16000 samples @ 16 kHz', clip='10 s @ 16 kHz',
                repeats=a.repeats, threads=a.threads, torch=torch.__version__, python=platform.python_version(),
                cpu_count=os.cpu_count(), loadavg_before=[round(x, 2) for x in load_before],
-               loadavg_after=[round(x, 2) for x in os.getloadavg()],
+               loadavg_after=loadavg(),
                peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1), results=results)
     ours.model.eval()
     with torch.inference_mode():  # how far the bf16 copy is from float32 on this clip
@@ -139,8 +133,8 @@ def main():
     if a.peer:
         peer = results[Peer.name]
         out['speedup_peer_over_ours'] = {
-            name: {k: dict(wall=round(peer[k]['wall_median_s'] / r[k]['wall_median_s'], 2),
-                           cpu=round(peer[k]['cpu_median_s'] / r[k]['cpu_median_s'], 2)) for k in r}
+            name: {k: dict(wall=round(peer[k]['median_wall_s'] / r[k]['median_wall_s'], 2),
+                           cpu=round(peer[k]['median_cpu_s'] / r[k]['median_cpu_s'], 2)) for k in r}
             for name, r in results.items() if name != Peer.name}
     s = json.dumps(out, indent=1)
     print(s)

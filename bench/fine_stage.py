@@ -26,6 +26,7 @@ read `loadavg` beside the times; 1 thread (`OMP_NUM_THREADS=1`) is what the figu
 from __future__ import annotations
 import argparse, json, os, statistics, sys, time
 from pathlib import Path
+from timing import loadavg, timed
 
 import torch
 
@@ -34,15 +35,6 @@ SMALL = dict(dim=256, depth=4, heads=4, dim_head=64)
 Q_COARSE, Q_FINE, CODEBOOK = 2, 6, 1024
 
 
-def timed(fn, repeats: int) -> dict:
-    fn()                                                       # warm-up
-    walls, cpus = [], []
-    for _ in range(repeats):
-        t, c = time.perf_counter(), time.process_time()
-        fn()
-        walls.append(time.perf_counter() - t); cpus.append(time.process_time() - c)
-    return dict(median_wall_s=statistics.median(walls), median_cpu_s=statistics.median(cpus),
-                walls_s=[round(w, 4) for w in walls])
 
 
 def fine_models(seed: int = 0, **cfg):
@@ -205,13 +197,13 @@ def main():
     a = p.parse_args()
     torch.set_num_threads(int(os.environ.get('OMP_NUM_THREADS', 1)))
     res = dict(threads=torch.get_num_threads(), cpu_count=os.cpu_count(), torch=torch.__version__,
-               loadavg_before=os.getloadavg(), started=time.strftime('%Y-%m-%d %H:%M'))
+               loadavg_before=loadavg(), started=time.strftime('%Y-%m-%d %H:%M'))
     for c in a.cases:
-        l0, t0 = os.getloadavg(), time.strftime('%Y-%m-%d %H:%M')
+        l0, t0 = loadavg(), time.strftime('%Y-%m-%d %H:%M')
         res[c] = dict(case_speed(a.repeats) if c == 'speed' else case_overfit() if c == 'overfit' else
                       case_heldout(a.heldout_steps) if c == 'heldout' else case_audiolm(a.repeats),
-                      loadavg_before=l0, loadavg_after=os.getloadavg(), started=t0)
-    res['loadavg_after'] = os.getloadavg()
+                      loadavg_before=l0, loadavg_after=loadavg(), started=t0)
+    res['loadavg_after'] = loadavg()
     text = json.dumps(res, indent=1)
     print(text)
     if a.out: Path(a.out).write_text(text + '\n')

@@ -8,6 +8,7 @@ temporary folder (never in our package); the T5 config the reference asks for is
 cache so nothing touches the network."""
 import argparse, json, os, sys, tempfile, time, statistics, resource
 from pathlib import Path
+from timing import timed   # bench/ is on sys.path: this script's folder
 
 def stubs():
     d = Path(tempfile.mkdtemp())
@@ -15,13 +16,6 @@ def stubs():
     sys.path.insert(0, str(d))
     os.environ.update(HF_HUB_OFFLINE='1', TQDM_DISABLE='1')
 
-def timed(fn, repeats=3, warmup=1):
-    for _ in range(warmup): fn()
-    wall, cpu = [], []
-    for _ in range(repeats):
-        t, c = time.perf_counter(), time.process_time(); fn()
-        wall.append(time.perf_counter() - t); cpu.append(time.process_time() - c)
-    return dict(wall_s=statistics.median(wall), cpu_s=statistics.median(cpu), walls=wall)
 
 def codec(repeats):
     import torch
@@ -39,7 +33,7 @@ def codec(repeats):
         codes = ss(wav, return_codes_only=True)
         enc = timed(lambda: ss(wav, return_codes_only=True), repeats)
         dec = timed(lambda: ss.decode_from_codebook_indices(codes), repeats)
-    out['encode_10s'] = dict(enc, rtf=enc['wall_s'] / 10); out['decode_10s'] = dict(dec, rtf=dec['wall_s'] / 10)
+    out['encode_10s'] = dict(enc, rtf=enc['median_wall_s'] / 10); out['decode_10s'] = dict(dec, rtf=dec['median_wall_s'] / 10)
     return out
 
 def transformers(repeats):
@@ -77,7 +71,7 @@ def transformers(repeats):
     for cache in (True, False):
         with torch.inference_mode():
             r = timed(lambda: sw.generate(max_length=16 + 256, prime_ids=prime, use_kv_cache=cache), max(1, repeats - 1))
-        out[f'semantic_generate_{"cached" if cache else "uncached"}'] = dict(r, tokens_per_s=256 / r['wall_s'])
+        out[f'semantic_generate_{"cached" if cache else "uncached"}'] = dict(r, tokens_per_s=256 / r['median_wall_s'])
     return out
 
 if __name__ == '__main__':

@@ -6,22 +6,14 @@
     python bench/semantic_tokenizer.py --whisper       # also the optional Whisper-tiny tokenizer
 
 Reports the median wall time and CPU time (process time, all threads) over `--repeats` runs after
-one warm-up, and os.getloadavg() before and after (the machines are shared: a loaded machine is slower).
+one warm-up, and loadavg() before and after (the machines are shared: a loaded machine is slower).
 Target: the default tokenizer takes < 0.5 s wall for 10 s of audio on 2 cores.
 """
 import argparse, json, os, platform, statistics, time
 import torch
+from timing import loadavg, timed
 
 
-def timeit(fn, repeats):
-    fn()  # warm-up
-    wall, cpu = [], []
-    for _ in range(repeats):
-        w0, c0 = time.perf_counter(), time.process_time()
-        fn()
-        wall.append(time.perf_counter() - w0); cpu.append(time.process_time() - c0)
-    return {'median_wall_s': round(statistics.median(wall), 4), 'median_cpu_s': round(statistics.median(cpu), 4),
-            'min_wall_s': round(min(wall), 4), 'repeats': repeats}
 
 
 def main():
@@ -38,12 +30,12 @@ def main():
     from audiolm_nb.semantic.mel_tokenizer import MelKmeansTokenizer
     g = torch.Generator().manual_seed(0)
     wave = 0.1 * torch.randn(a.batch, int(a.seconds * 16000), generator=g)
-    load0 = os.getloadavg()
+    load0 = loadavg()
     tok = MelKmeansTokenizer(a.kmeans) if a.kmeans else MelKmeansTokenizer.default()
     res = {'audio_s': a.seconds, 'batch': a.batch, 'threads': a.threads, 'torch': torch.__version__,
            'cpu': platform.processor() or platform.machine(), 'cpu_count': os.cpu_count(), 'loadavg_before': load0}
     ids = tok(wave)
-    res['mel_kmeans'] = {'codebook_size': tok.codebook_size, 'frames': ids.shape[-1], **timeit(lambda: tok(wave), a.repeats)}
+    res['mel_kmeans'] = {'codebook_size': tok.codebook_size, 'frames': ids.shape[-1], **timed(lambda: tok(wave), a.repeats)}
     if a.hubert:
         from torchaudio.models import hubert_base
         from audiolm_nb.semantic.hubert import HubertFeatures, HubertWithKmeans
@@ -54,12 +46,12 @@ def main():
         hk = HubertWithKmeans.__new__(HubertWithKmeans)
         KmeansTokenizer.__init__(hk, KMeansQuantizer(torch.randn(500, 768, generator=g)))
         hk.model, hk.output_layer, hk.center = feats, 9, True
-        res['hubert_base_L9_km500'] = timeit(lambda: hk(wave), max(3, a.repeats // 5))
+        res['hubert_base_L9_km500'] = timed(lambda: hk(wave), max(3, a.repeats // 5))
     if a.whisper:
         from audiolm_nb.semantic.whisper_tokenizer import WhisperKmeansTokenizer
         wt = WhisperKmeansTokenizer.default()
-        res['whisper_tiny_km500'] = timeit(lambda: wt(wave), max(3, a.repeats // 2))
-    res['loadavg_after'] = os.getloadavg()
+        res['whisper_tiny_km500'] = timed(lambda: wt(wave), max(3, a.repeats // 2))
+    res['loadavg_after'] = loadavg()
     print(json.dumps(res))
 
 

@@ -38,7 +38,7 @@ from audiolm_nb.codec.metrics import evaluate_codec
 from audiolm_nb.codec import losses as L
 from audiolm_nb.trainer.soundstream import SoundStreamTrainer
 import soundfile as sf
-sys.path.insert(0, str(__import__('pathlib').Path(__file__).resolve().parent)); from soundstream_quality import train_split_folder
+from soundstream_quality import train_split_folder   # bench/ is on sys.path: this script's folder
 from pathlib import Path; import tempfile
 
 if E('SPEC') == 'dac':

@@ -40,7 +40,6 @@ notebook nbs/36_speculative.ipynb for the table.
 from __future__ import annotations
 import argparse, json, os, statistics, sys, time
 from pathlib import Path
-sys.path = [p for p in sys.path if Path(p or '.').resolve() != Path(__file__).resolve().parent]
 
 PRESETS = {  # audiolm_nb.trainer.transformer_cli.TRANSFORMER_PRESETS, with the default 500 semantic tokens
     'tiny': dict(dim=64, depth=2, heads=4, dim_head=16), 'small': dict(dim=256, depth=4, heads=4, dim_head=64),

@@ -5,7 +5,7 @@
     python bench/transformer_speed.py --cases semantic_step gen_cached --repeats 3 --out bench.json
 
 Every case runs in a fresh subprocess (`--case NAME`) so that its peak RSS is its own. For each case:
-median wall and CPU time over `--repeats` (after one warm-up), `os.getloadavg()` before and after, and
+median wall and CPU time over `--repeats` (after one warm-up), `loadavg()` before and after, and
 peak RSS. The machine is shared: read the load average beside the numbers.
 
 Cases (sizes of the reference's comparison, PEER.md):
@@ -31,6 +31,7 @@ repeats, and adds `peer` and `ratios` (peer wall / our wall for steps, our tok/s
 from __future__ import annotations
 import argparse, json, os, resource, statistics, subprocess, sys, time
 from pathlib import Path
+from timing import loadavg, timed
 # this script is named like the `transformers` package: keep bench/ off the import path
 
 CASES = ['semantic_step', 'coarse_step', 'fine_step', 'gen_cached', 'gen_uncached']
@@ -96,17 +97,10 @@ def run_case(name: str, impl: str, repeats: int, threads: int, autocast: str | N
     torch.set_num_threads(threads)
     torch.manual_seed(0)
     fn, work, warm = getattr(IMPLS[impl](autocast, gen_precision), name)()
-    load_before = os.getloadavg()
+    load_before = loadavg()
     (warm or fn)()                                                  # warm-up (a short one for generation)
-    walls, cpus = [], []
-    for _ in range(repeats):
-        w, c = time.perf_counter(), time.process_time()
-        fn()
-        walls.append(time.perf_counter() - w); cpus.append(time.process_time() - c)
-    res = dict(case=name, impl=impl, autocast=autocast, gen_precision=gen_precision, threads=threads, repeats=repeats,
-               median_wall_s=statistics.median(walls), median_cpu_s=statistics.median(cpus),
-               min_wall_s=min(walls), walls_s=[round(x, 4) for x in walls],
-               loadavg_before=load_before, loadavg_after=os.getloadavg(),
+    res = dict(case=name, impl=impl, autocast=autocast, gen_precision=gen_precision, threads=threads,
+               **timed(fn, repeats, warmup=0), loadavg_before=load_before, loadavg_after=loadavg(),
                peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     if name.startswith('gen'): res['tokens_per_s'] = work / res['median_wall_s']
     return res
@@ -155,8 +149,8 @@ def main():
         pt, ratios = peer['transformers'], {}
         for case in ('semantic_step', 'coarse_step', 'fine_step'):
             if case in by and case in pt:
-                ratios[case + '_speedup'] = pt[case]['wall_s'] / by[case]['median_wall_s']
-                ratios[case + '_cpu_speedup'] = pt[case]['cpu_s'] / by[case]['median_cpu_s']
+                ratios[case + '_speedup'] = pt[case]['median_wall_s'] / by[case]['median_wall_s']
+                ratios[case + '_cpu_speedup'] = pt[case]['median_cpu_s'] / by[case]['median_cpu_s']
         for ours, theirs in (('gen_cached', 'semantic_generate_cached'), ('gen_uncached', 'semantic_generate_uncached')):
             if ours in by and theirs in pt: ratios[ours + '_tokens_per_s_ratio'] = by[ours]['tokens_per_s'] / pt[theirs]['tokens_per_s']
     report = dict(impl=a.impl, autocast=a.autocast, gen_precision=a.gen_precision, cpu_count=os.cpu_count(), results=results, summary=summary,

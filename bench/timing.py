@@ -1,0 +1,27 @@
+"""The one timing helper of the benchmarks: median wall and CPU seconds, load average, time stamp.
+
+Every script in `bench/` times with `timed` (or `once` + `summarise` when it interleaves
+implementations), so every JSON file reports the same keys: `median_wall_s`, `median_cpu_s`,
+`walls_s`, `cpus_s`, `min_wall_s`, `repeats`."""
+import datetime, os, statistics, time
+
+def once(fn) -> tuple[float, float]:
+    "(wall s, CPU s) of one call of `fn`"
+    w, c = time.perf_counter(), time.process_time()
+    fn()
+    return time.perf_counter() - w, time.process_time() - c
+
+def summarise(runs: list[tuple[float, float]]) -> dict:
+    "Medians of (wall, CPU) pairs, with every run kept"
+    walls, cpus = [r[0] for r in runs], [r[1] for r in runs]
+    return dict(median_wall_s=round(statistics.median(walls), 5), median_cpu_s=round(statistics.median(cpus), 5),
+                min_wall_s=round(min(walls), 5), walls_s=[round(w, 4) for w in walls], cpus_s=[round(c, 4) for c in cpus],
+                repeats=len(runs))
+
+def timed(fn, repeats: int = 3, warmup: int = 1) -> dict:
+    "`warmup` untimed calls, then the medians of `repeats` timed ones"
+    for _ in range(warmup): fn()
+    return summarise([once(fn) for _ in range(repeats)])
+
+def loadavg() -> list[float]: return [round(x, 2) for x in os.getloadavg()]
+def now() -> str: return datetime.datetime.now().isoformat(timespec='seconds')
