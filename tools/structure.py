@@ -113,7 +113,8 @@ def leaked_methods() -> list[str]:
     return out
 
 def _sig(obj) -> str:
-    try: return str(inspect.signature(obj))
+    "The signature as text; a method's `self` without its annotation (`@patch` annotates it, the class body does not)"
+    try: return re.sub(r'^\(self: [^,)]+', '(self', str(inspect.signature(obj)))
     except (TypeError, ValueError): return ''
 
 def api() -> dict[str, str]:
