@@ -38,11 +38,16 @@ def _trim(wave: Tensor, frames: Tensor, hop: int, start_frame: int = 0) -> tuple
     wave = wave * (torch.arange(wave.shape[-1], device=wave.device)[None] < lengths[:, None])
     return wave[:, :int(lengths.max()) if lengths.numel() else 0], lengths
 
-# %% ../nbs/50_audiolm.ipynb #e9f854f5
+# %% ../nbs/50_audiolm.ipynb #322170a8
 class AudioLM(nn.Module):
     "Semantic → coarse → fine → codec. Same constructor as audiolm-pytorch's `AudioLM`."
-    def __init__(self, *, wav2vec, codec, semantic_transformer, coarse_transformer, fine_transformer,
-                 unique_consecutive: bool = True):
+    def __init__(self, *,
+                 wav2vec,                            # semantic tokenizer: audio -> semantic ids (HuBERT or MFCC, + k-means)
+                 codec,                              # audio <-> acoustic codes (SoundStream, EnCodec)
+                 semantic_transformer,               # writes the semantic ids
+                 coarse_transformer,                 # semantic ids -> the codec's first codebooks
+                 fine_transformer,                   # coarse codes -> the remaining codebooks (`FineTransformer` or parallel)
+                 unique_consecutive: bool = True):   # collapse repeated semantic ids, as the semantic stage was trained
         super().__init__()
         check_compatibility(wav2vec=wav2vec, codec=codec, semantic_transformer=semantic_transformer,
                             coarse_transformer=coarse_transformer, fine_transformer=fine_transformer)
@@ -57,34 +62,39 @@ class AudioLM(nn.Module):
     @property
     def frame_hz(self) -> float: return self.sample_hz / self.codec.downsample_factor
 
-    def _prime(self, prime_wave, input_sample_hz):
-        "(semantic prime ids, coarse prime codes, fine prime codes) from a wave tensor or an audio file path"
-        if isinstance(prime_wave, (str, Path)):
-            prime_wave, input_sample_hz = load_audio(prime_wave, return_sample_hz=True)
-        input_sample_hz = default(input_sample_hz, self.codec.target_sample_hz)  # a tensor without a rate: the codec's
-        w = prime_wave if prime_wave.ndim == 2 else prime_wave[None]
-        check_finite_wave(w, 'prime_wave')
-        w = w.to(next(self.semantic.parameters()).device)
-        sem = semantic_ids_from_wave(self.wav2vec, resample(w, input_sample_hz, self.wav2vec.target_sample_hz))
-        codes = codes_from_wave(self.codec, resample(w, input_sample_hz, self.codec.target_sample_hz))
-        return (sem, *split_codes(codes, self.coarse.num_coarse_quantizers, self.coarse.groups))
+# %% ../nbs/50_audiolm.ipynb #5ed9b1b8
+@patch
+def _prime(self: AudioLM, prime_wave, input_sample_hz):
+    "(semantic prime ids, coarse prime codes, fine prime codes) from a wave tensor or an audio file path"
+    if isinstance(prime_wave, (str, Path)):
+        prime_wave, input_sample_hz = load_audio(prime_wave, return_sample_hz=True)
+    input_sample_hz = default(input_sample_hz, self.codec.target_sample_hz)  # a tensor without a rate: the codec's
+    w = prime_wave if prime_wave.ndim == 2 else prime_wave[None]
+    check_finite_wave(w, 'prime_wave')
+    w = w.to(next(self.semantic.parameters()).device)
+    sem = semantic_ids_from_wave(self.wav2vec, resample(w, input_sample_hz, self.wav2vec.target_sample_hz))
+    codes = codes_from_wave(self.codec, resample(w, input_sample_hz, self.codec.target_sample_hz))
+    return (sem, *split_codes(codes, self.coarse.num_coarse_quantizers, self.coarse.groups))
 
-    def _new_frames(self, seconds) -> int:
-        "The codec frames of `seconds`, after checking it"
-        if isinstance(seconds, bool) or not isinstance(seconds, numbers.Real) or not 0 < seconds < math.inf:
-            raise ValueError(f'seconds must be a number above 0 (the length to generate), got {seconds!r}')
-        if (n := round(seconds * self.frame_hz)) < 1:
-            raise ValueError(f'seconds={seconds} is less than one codec frame ({1 / self.frame_hz:.3f} s): ask for more')
-        return n
+# %% ../nbs/50_audiolm.ipynb #0d564037
+@patch
+def _new_frames(self: AudioLM, seconds) -> int:
+    "The codec frames of `seconds`, after checking it"
+    if isinstance(seconds, bool) or not isinstance(seconds, numbers.Real) or not 0 < seconds < math.inf:
+        raise ValueError(f'seconds must be a number above 0 (the length to generate), got {seconds!r}')
+    if (n := round(seconds * self.frame_hz)) < 1:
+        raise ValueError(f'seconds={seconds} is less than one codec frame ({1 / self.frame_hz:.3f} s): ask for more')
+    return n
 
-    def _limits(self, seconds: float, prime_sem: Tensor | None, prime_frames: int) -> tuple[dict, dict]:
-        "Length arguments of the semantic and coarse `generate` for a continuation of exactly `seconds`"
-        new_frames = self._new_frames(seconds)
-        p_sem = int(seq_lengths(prime_sem, self.semantic.pad_id).max()) if exists(prime_sem) else 0
-        new_ids = max(1, round(seconds * self.semantic_hz))
-        # de-duplicated ids are no clock (an id spans one or more frames): at least one new id, and the coarse frames fix the time
-        sem = dict(max_length=p_sem + new_ids, min_length=p_sem + (1 if self.unique_consecutive else new_ids))
-        return sem, dict(min_time_steps=prime_frames + new_frames, max_time_steps=prime_frames + new_frames)
+@patch
+def _limits(self: AudioLM, seconds: float, prime_sem: Tensor | None, prime_frames: int) -> tuple[dict, dict]:
+    "Length arguments of the semantic and coarse `generate` for a continuation of exactly `seconds`"
+    new_frames = self._new_frames(seconds)
+    p_sem = int(seq_lengths(prime_sem, self.semantic.pad_id).max()) if exists(prime_sem) else 0
+    new_ids = max(1, round(seconds * self.semantic_hz))
+    # de-duplicated ids are no clock (an id spans one or more frames): at least one new id, and the coarse frames fix the time
+    sem = dict(max_length=p_sem + new_ids, min_length=p_sem + (1 if self.unique_consecutive else new_ids))
+    return sem, dict(min_time_steps=prime_frames + new_frames, max_time_steps=prime_frames + new_frames)
 
 # %% ../nbs/50_audiolm.ipynb #4d08a5d0
 @patch

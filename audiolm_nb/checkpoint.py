@@ -14,7 +14,44 @@ from torch import nn
 from . import __version__
 
 # %% auto #0
-__all__ = ['clean_stale_tmp', 'CheckpointError', 'atomic_save', 'safe_load', 'Saveable']
+__all__ = ['CheckpointError', 'safe_load', 'clean_stale_tmp', 'atomic_save', 'Saveable', 'list_checkpoints']
+
+# %% ../nbs/03_checkpoint.ipynb #6a913811
+class CheckpointError(ValueError):
+    "A checkpoint file is missing, truncated, corrupt, or does not match the model."
+
+def _first_sentence(e: BaseException) -> str:
+    "`e`'s type and the first sentence of its message, whole: torch's hints and advice after it are left out"
+    line = next((l.strip() for l in str(e).splitlines() if l.strip()), '')
+    first = re.split(r'(?<=[.!?])\s+(?=[A-Z(])', line)[0].strip()
+    if 'weights_only' in first: first = ''  # torch's advice to unpickle anyway: never repeated
+    return f'{type(e).__name__}: {first}' if first else type(e).__name__
+
+def safe_load(path, map_location='cpu'):
+    "Load a checkpoint written by `atomic_save` without unpickling arbitrary objects."
+    path = Path(path)
+    if not path.exists(): raise CheckpointError(f"checkpoint '{path}' does not exist")
+    if path.is_dir(): raise CheckpointError(f"checkpoint '{path}' is a folder, not a file")
+    if path.stat().st_size == 0: raise CheckpointError(f"checkpoint '{path}' is empty (0 bytes)")
+    try: return torch.load(path, map_location=map_location, weights_only=True)
+    except pickle.UnpicklingError as e:
+        # never quote torch's message: it suggests loading again with weights_only=False
+        if (g := re.search(r'GLOBAL ([\w.]+)', str(e))):
+            raise CheckpointError(f"checkpoint '{path}': the file would run code when unpickled and was refused (it holds "
+                                  f"a pickled reference to `{g[1]}`); only tensors, numbers, strings and plain containers "
+                                  "are loaded (audiolm_nb never saves such objects: other code wrote this file, or "
+                                  "it was altered)") from None
+        op = re.search(r'Unsupported operand (\d+)', str(e))
+        raise CheckpointError(f"checkpoint '{path}' is corrupt or not a torch checkpoint: the safe loader refused it"
+                              f"{f' at pickle opcode {op[1]}' if op else ''} (a plain Python pickle, which could run code, "
+                              "stops there too), so nothing in it was run") from None
+    except Exception as e:
+        with open(path, 'rb') as f: head = f.read(2)
+        if 'central directory' in str(e):
+            cause = 'the file ends before its zip directory: it was cut short, e.g. by an interrupted save or copy'
+        elif not head.startswith((b'PK', b'\x80')): cause = 'it is neither a zip archive, as torch writes, nor a pickle'
+        else: cause = _first_sentence(e)
+        raise CheckpointError(f"checkpoint '{path}' is truncated, corrupt or not a torch checkpoint ({cause})") from None
 
 # %% ../nbs/03_checkpoint.ipynb #ffd06803
 _TMP_RE = re.compile(r'^\..+\.tmp(\d+)$')  # the temporary files of `atomic_save`
@@ -60,10 +97,7 @@ def _write_failure(path: Path, e: BaseException, free: int | None) -> OSError | 
     return OSError(errno.EIO, f"cannot save checkpoint '{path}': torch failed writing it ({str(torch_err).splitlines()[0]}) "
                               f"with {free_s}; {keep}")
 
-# %% ../nbs/03_checkpoint.ipynb #6a913811
-class CheckpointError(ValueError):
-    "A checkpoint file is missing, truncated, corrupt, or does not match the model."
-
+# %% ../nbs/03_checkpoint.ipynb #a00ba2fd
 def atomic_save(obj, path) -> Path:
     """`torch.save(obj)` to `path` via a temporary file + rename, so `path` is never half-written.
     A failed write (e.g. a full disk) raises an `OSError` naming `path`; the previous file stays."""
@@ -86,39 +120,6 @@ def atomic_save(obj, path) -> Path:
         try: tmp.unlink()
         except FileNotFoundError: pass
     return path
-
-def _first_sentence(e: BaseException) -> str:
-    "`e`'s type and the first sentence of its message, whole: torch's hints and advice after it are left out"
-    line = next((l.strip() for l in str(e).splitlines() if l.strip()), '')
-    first = re.split(r'(?<=[.!?])\s+(?=[A-Z(])', line)[0].strip()
-    if 'weights_only' in first: first = ''  # torch's advice to unpickle anyway: never repeated
-    return f'{type(e).__name__}: {first}' if first else type(e).__name__
-
-def safe_load(path, map_location='cpu'):
-    "Load a checkpoint written by `atomic_save` without unpickling arbitrary objects."
-    path = Path(path)
-    if not path.exists(): raise CheckpointError(f"checkpoint '{path}' does not exist")
-    if path.is_dir(): raise CheckpointError(f"checkpoint '{path}' is a folder, not a file")
-    if path.stat().st_size == 0: raise CheckpointError(f"checkpoint '{path}' is empty (0 bytes)")
-    try: return torch.load(path, map_location=map_location, weights_only=True)
-    except pickle.UnpicklingError as e:
-        # never quote torch's message: it suggests loading again with weights_only=False
-        if (g := re.search(r'GLOBAL ([\w.]+)', str(e))):
-            raise CheckpointError(f"checkpoint '{path}': the file would run code when unpickled and was refused (it holds "
-                                  f"a pickled reference to `{g[1]}`); only tensors, numbers, strings and plain containers "
-                                  "are loaded (audiolm_nb never saves such objects: other code wrote this file, or "
-                                  "it was altered)") from None
-        op = re.search(r'Unsupported operand (\d+)', str(e))
-        raise CheckpointError(f"checkpoint '{path}' is corrupt or not a torch checkpoint: the safe loader refused it"
-                              f"{f' at pickle opcode {op[1]}' if op else ''} (a plain Python pickle, which could run code, "
-                              "stops there too), so nothing in it was run") from None
-    except Exception as e:
-        with open(path, 'rb') as f: head = f.read(2)
-        if 'central directory' in str(e):
-            cause = 'the file ends before its zip directory: it was cut short, e.g. by an interrupted save or copy'
-        elif not head.startswith((b'PK', b'\x80')): cause = 'it is neither a zip archive, as torch writes, nor a pickle'
-        else: cause = _first_sentence(e)
-        raise CheckpointError(f"checkpoint '{path}' is truncated, corrupt or not a torch checkpoint ({cause})") from None
 
 # %% ../nbs/03_checkpoint.ipynb #28dac10b
 def _plain(v) -> bool:
@@ -236,3 +237,11 @@ class Saveable(_RecordConfig):
             raise CheckpointError(f"checkpoint '{path}' does not store {cls.__name__}'s required argument(s) {missing}: "
                                   f"pass them, e.g. {cls.__name__}.init_and_load_from(path, {missing[0]}=...)")
         return cls(**{**cfg, **overrides})._load_package(pkg, path, strict, overridden=overrides)
+
+# %% ../nbs/03_checkpoint.ipynb #6ecb566b
+def list_checkpoints(folder, prefix: str) -> list[Path]:
+    "The checkpoints `{prefix}.{step}.pt` in `folder`, oldest (lowest step) first"
+    folder, pat = Path(folder), re.compile(rf'^{re.escape(prefix)}\.(\d+)\.pt$')
+    if not folder.is_dir(): return []
+    found = [(int(m[1]), p) for p in folder.iterdir() if (m := pat.match(p.name))]
+    return [p for _, p in sorted(found)]

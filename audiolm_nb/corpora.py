@@ -19,7 +19,7 @@ from .core import exists, default, load_audio, save_audio, resample
 __all__ = ['ASTERISK_VOICES', 'FIXTURE_TEXT', 'VOICES', 'CorpusError', 'data_home', 'fetch_debs', 'build_speech_corpus',
            'read_transcripts', 'train_valid_split', 'synthesize', 'prompt_texts', 'build_tts_corpus', 'speech_fixture',
            'build_music_corpus', 'trim_silence', 'active_level_db', 'normalize_loudness', 'group_segments',
-           'english_sentences', 'Voice', 'voices_splits', 'build_voices_corpus', 'read_split', 'read_speakers',
+           'english_sentences', 'Voice', 'voices_splits', 'read_split', 'read_speakers', 'build_voices_corpus',
            'add_data_args', 'data_cli']
 
 # %% ../nbs/02_corpora.ipynb #96b0da01
@@ -85,6 +85,7 @@ def build_speech_corpus(dest=None, language: str = 'en') -> Path:
     (dest/'.complete').write_text(str(len(rows)))
     return dest
 
+# %% ../nbs/02_corpora.ipynb #b1b2153b
 def read_transcripts(corpus) -> dict[str, str]:
     "name → text from a corpus folder's `transcripts.tsv`"
     lines = (Path(corpus)/'transcripts.tsv').read_text().splitlines()
@@ -122,6 +123,7 @@ def synthesize(texts: list[str], voice=None) -> tuple[list[torch.Tensor], int]:
         out.append(torch.from_numpy(pcm.astype(np.float32) / 32768.))
     return out, voice.config.sample_rate
 
+# %% ../nbs/02_corpora.ipynb #d4c51e61
 def prompt_texts() -> list[str]:
     "The Asterisk prompt sentences (from the small transcript-only package)"
     d = data_home()/'asterisk_texts'
@@ -367,6 +369,49 @@ def voices_splits(files: dict[str, list], unseen: set[str], valid_frac: float = 
         splits['train'] += [f for i, f in enumerate(fs) if i not in pick]
     return splits
 
+# %% ../nbs/02_corpora.ipynb #42c5926d
+def read_split(corpus, split: str = 'train') -> list[Path]:
+    "The audio files of a voices corpus split: 'train', 'valid_seen' or 'valid_unseen'"
+    f = Path(corpus)/'splits'/f'{split}.txt'
+    if not f.exists(): raise FileNotFoundError(2, f'no split {split!r} in {corpus} (build it with build_voices_corpus)', str(f))
+    return [Path(corpus)/l for l in f.read_text().splitlines() if l]
+
+def read_speakers(corpus) -> list[dict]:
+    "The rows of a voices corpus' `speakers.tsv`, as dicts"
+    head, *lines = (Path(corpus)/'speakers.tsv').read_text().splitlines()
+    return [dict(zip(head.split('\t'), l.split('\t'))) for l in lines]
+
+# %% ../nbs/02_corpora.ipynb #d03125bc
+def _speaker_rows(v: Voice, dest: Path, speech_corpora: dict, sentences: list[str], seed: int, min_seconds: float,
+                  max_seconds: float, max_minutes: float) -> list[list[str]]:
+    "Build one speaker's utterances in `dest/wavs` (unless an interrupted build did); its `[name, seconds, text]` rows"
+    part = dest/'_parts'/f'{v.speaker}.tsv'                       # a speaker already built by an interrupted call
+    if not part.exists():
+        for f in (dest/'wavs').glob(f'{v.speaker}__*.wav'): f.unlink()
+        rng, got, total = random.Random(f'{seed}-{v.speaker}'), [], 0.
+        segs = _segments(v, speech_corpora, sentences, rng)
+        for wave, text in group_segments(segs, rng, min_seconds, max_seconds):
+            name = f'{v.speaker}__{len(got):05d}'
+            save_audio(dest/'wavs'/f'{name}.wav', normalize_loudness(wave), 16000)
+            got.append((name, f'{wave.numel() / 16000:.2f}', ' '.join(text.split())))
+            total += wave.numel() / 16000
+            if total >= max_minutes * 60: break
+        part.parent.mkdir(exist_ok=True)
+        part.write_text(''.join('\t'.join(r) + '\n' for r in got))
+    return [l.split('\t', 2) for l in part.read_text().splitlines()]
+
+def _write_voices_index(dest: Path, chosen: list[Voice], held: set[str], rows: dict, valid_frac: float, seed: int):
+    "Write a voices corpus' `transcripts.tsv`, `speakers.tsv` and `splits/` from each speaker's rows"
+    (dest/'transcripts.tsv').write_text(''.join(f'{n}\t{t}\n' for v in chosen for n, _, t in rows[v.speaker]))
+    head = 'speaker\tvoice\tlanguage\tkind\tsource\tlicence\tutterances\tminutes\tsplit\n'
+    (dest/'speakers.tsv').write_text(head + ''.join(
+        f"{v.speaker}\t{v.voice}\t{v.language}\t{'real' if v.real else 'synthetic'}\t{v.source}\t{v.licence}\t"
+        f"{len(rows[v.speaker])}\t{sum(float(s) for _, s, _ in rows[v.speaker]) / 60:.2f}\t"
+        f"{'unseen' if v.speaker in held else 'train'}\n" for v in chosen))
+    splits = voices_splits({v.speaker: [f'wavs/{n}.wav' for n, *_ in rows[v.speaker]] for v in chosen}, held, valid_frac, seed)
+    (dest/'splits').mkdir(exist_ok=True)
+    for k, files in splits.items(): (dest/'splits'/f'{k}.txt').write_text(''.join(f + '\n' for f in files))
+
 # %% ../nbs/02_corpora.ipynb #d03125bc
 def build_voices_corpus(dest=None, max_minutes_per_speaker: float = 15., speakers: list[str] | None = None,
                         unseen: tuple[str, ...] = ('joe',), valid_frac: float = 0.05, seed: int = 0,
@@ -398,48 +443,16 @@ def build_voices_corpus(dest=None, max_minutes_per_speaker: float = 15., speaker
     _require_tools(chosen)
     dest.mkdir(parents=True, exist_ok=True); pfile.write_text(json.dumps(params))
     sentences = english_sentences() if any(v.engine != 'asterisk' for v in chosen) else []
-    rows = {}                                                      # speaker: [(name, seconds, text)]
+    rows = {}                                                      # speaker: [[name, seconds, text]]
     for v in chosen:
-        part = dest/'_parts'/f'{v.speaker}.tsv'                   # a speaker already built by an interrupted call
-        if not part.exists():
-            for f in (dest/'wavs').glob(f'{v.speaker}__*.wav'): f.unlink()
-            rng, got, total = random.Random(f'{seed}-{v.speaker}'), [], 0.
-            segs = _segments(v, default(speech_corpora, {}), sentences, rng)
-            for wave, text in group_segments(segs, rng, min_seconds, max_seconds):
-                name = f'{v.speaker}__{len(got):05d}'
-                save_audio(dest/'wavs'/f'{name}.wav', normalize_loudness(wave), 16000)
-                got.append((name, f'{wave.numel() / 16000:.2f}', ' '.join(text.split())))
-                total += wave.numel() / 16000
-                if total >= max_minutes_per_speaker * 60: break
-            part.parent.mkdir(exist_ok=True)
-            part.write_text(''.join('\t'.join(r) + '\n' for r in got))
-        rows[v.speaker] = [l.split('\t', 2) for l in part.read_text().splitlines()]
+        rows[v.speaker] = _speaker_rows(v, dest, default(speech_corpora, {}), sentences, seed, min_seconds, max_seconds,
+                                        max_minutes_per_speaker)
         if progress: progress(f'{v.speaker}: {len(rows[v.speaker])} utterances, '
                               f'{sum(float(s) for _, s, _ in rows[v.speaker]) / 60:.1f} min')
-    (dest/'transcripts.tsv').write_text(''.join(f'{n}\t{t}\n' for v in chosen for n, _, t in rows[v.speaker]))
-    head = 'speaker\tvoice\tlanguage\tkind\tsource\tlicence\tutterances\tminutes\tsplit\n'
-    (dest/'speakers.tsv').write_text(head + ''.join(
-        f"{v.speaker}\t{v.voice}\t{v.language}\t{'real' if v.real else 'synthetic'}\t{v.source}\t{v.licence}\t"
-        f"{len(rows[v.speaker])}\t{sum(float(s) for _, s, _ in rows[v.speaker]) / 60:.2f}\t"
-        f"{'unseen' if v.speaker in held else 'train'}\n" for v in chosen))
-    splits = voices_splits({v.speaker: [f'wavs/{n}.wav' for n, *_ in rows[v.speaker]] for v in chosen}, held, valid_frac, seed)
-    (dest/'splits').mkdir(exist_ok=True)
-    for k, files in splits.items(): (dest/'splits'/f'{k}.txt').write_text(''.join(f + '\n' for f in files))
+    _write_voices_index(dest, chosen, held, rows, valid_frac, seed)
     shutil.rmtree(dest/'_parts', ignore_errors=True)
     (dest/'.complete').write_text(str(sum(map(len, rows.values()))))
     return dest
-
-# %% ../nbs/02_corpora.ipynb #42c5926d
-def read_split(corpus, split: str = 'train') -> list[Path]:
-    "The audio files of a voices corpus split: 'train', 'valid_seen' or 'valid_unseen'"
-    f = Path(corpus)/'splits'/f'{split}.txt'
-    if not f.exists(): raise FileNotFoundError(2, f'no split {split!r} in {corpus} (build it with build_voices_corpus)', str(f))
-    return [Path(corpus)/l for l in f.read_text().splitlines() if l]
-
-def read_speakers(corpus) -> list[dict]:
-    "The rows of a voices corpus' `speakers.tsv`, as dicts"
-    head, *lines = (Path(corpus)/'speakers.tsv').read_text().splitlines()
-    return [dict(zip(head.split('\t'), l.split('\t'))) for l in lines]
 
 # %% ../nbs/02_corpora.ipynb #ceb72de7
 def add_data_args(p):

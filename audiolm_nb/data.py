@@ -13,6 +13,7 @@ from typing import Sequence
 import torch
 import torch.nn.functional as F
 from torch.utils.data import Dataset, DataLoader
+from fastcore.basics import patch
 
 from .core import exists, default, cast_tuple, curtail_to_multiple, AudioLoadError, load_audio, resample
 
@@ -56,9 +57,14 @@ def _probe(path: Path) -> str | None:
 class SoundDataset(Dataset):
     """Audio files under `folder` (recursively) with extensions `exts`.
     Item: a 1-d float tensor at `target_sample_hz` (or a tuple of them, one per rate)."""
-    def __init__(self, folder, target_sample_hz: int | Sequence[int] = 16000, exts=DEFAULT_EXTS,
-                 max_length: int | Sequence[int] | None = None, seq_len_multiple_of: int | Sequence[int] | None = None,
-                 random_crop: bool = True, files: Sequence | None = None):
+    def __init__(self,
+                 folder,                                                  # searched recursively for audio files
+                 target_sample_hz: int | Sequence[int] = 16000,           # the output rate(s): one tensor per rate
+                 exts=DEFAULT_EXTS,                                       # the accepted extensions
+                 max_length: int | Sequence[int] | None = None,           # samples per item at each rate (cut or zero-padded)
+                 seq_len_multiple_of: int | Sequence[int] | None = None,  # each output cut to a multiple of this (a model's hop)
+                 random_crop: bool = True,                                # a random window (training), else the start
+                 files: Sequence | None = None):                          # these files instead of searching `folder`
         self.folder = Path(folder)
         if files is None: files = find_audio_files(folder, exts, name='SoundDataset: folder')
         elif not len(files): raise ValueError('SoundDataset: files= is empty; pass at least one audio file')
@@ -92,25 +98,28 @@ class SoundDataset(Dataset):
         start = random.randint(0, wave.shape[-1] - n) if self.random_crop else 0
         return wave[start:start + n]
 
-    def __getitem__(self, idx: int):
-        for attempt in range(len(self.files)):
-            path = self.files[(idx + attempt) % len(self.files)]
-            try: wave, sr = load_audio(path, return_sample_hz=True)
-            except AudioLoadError as e:  # e.g. NaN samples found only when reading: skip, name it, count it
-                if path not in self.skipped:
-                    self.skipped[path] = e.cause; self._warn({path: e.cause})
-                continue
-            break
-        else: raise ValueError(f"SoundDataset: no readable audio file left under '{self.folder}' ({_why(self.skipped)}): "
-                               're-export or replace them')
-        wave = self._crop(wave, sr)
-        outs = []
-        for hz, mx, mult in zip(self.target_sample_hz, self.max_length, self.seq_len_multiple_of):
-            w = resample(wave, sr, hz)
-            if exists(mx): w = w[:mx] if w.shape[-1] >= mx else F.pad(w, (0, mx - w.shape[-1]))
-            if exists(mult): w = curtail_to_multiple(w, mult)
-            outs.append(w.float())
-        return outs[0] if len(outs) == 1 else tuple(outs)
+# %% ../nbs/01_data.ipynb #e2f6002c
+@patch
+def __getitem__(self: SoundDataset, idx: int):
+    "One item: a 1-d float tensor per `target_sample_hz` (a tuple when there are several); an unreadable file is skipped"
+    for attempt in range(len(self.files)):
+        path = self.files[(idx + attempt) % len(self.files)]
+        try: wave, sr = load_audio(path, return_sample_hz=True)
+        except AudioLoadError as e:  # e.g. NaN samples found only when reading: skip, name it, count it
+            if path not in self.skipped:
+                self.skipped[path] = e.cause; self._warn({path: e.cause})
+            continue
+        break
+    else: raise ValueError(f"SoundDataset: no readable audio file left under '{self.folder}' ({_why(self.skipped)}): "
+                           're-export or replace them')
+    wave = self._crop(wave, sr)
+    outs = []
+    for hz, mx, mult in zip(self.target_sample_hz, self.max_length, self.seq_len_multiple_of):
+        w = resample(wave, sr, hz)
+        if exists(mx): w = w[:mx] if w.shape[-1] >= mx else F.pad(w, (0, mx - w.shape[-1]))
+        if exists(mult): w = curtail_to_multiple(w, mult)
+        outs.append(w.float())
+    return outs[0] if len(outs) == 1 else tuple(outs)
 
 # %% ../nbs/01_data.ipynb #0543e11e
 def pad_stack(tensors: Sequence[torch.Tensor], value: float = 0.) -> tuple[torch.Tensor, torch.Tensor]:
@@ -119,6 +128,7 @@ def pad_stack(tensors: Sequence[torch.Tensor], value: float = 0.) -> tuple[torch
     n = int(lens.max())
     return torch.stack([F.pad(t, (0, n - t.shape[-1]), value=value) for t in tensors]), lens
 
+# %% ../nbs/01_data.ipynb #9b92ec68
 def collate_pad(batch: list, return_lengths: bool = False):
     "Collate items (tensor, or tuple of tensors/strings in any order) by padding tensors"
     single = not isinstance(batch[0], (tuple, list))
@@ -138,6 +148,7 @@ def lengths_to_mask(lengths: torch.Tensor, max_len: int | None = None) -> torch.
     max_len = default(max_len, lambda: int(lengths.max()))
     return torch.arange(max_len, device=lengths.device)[None] < lengths[:, None]
 
+# %% ../nbs/01_data.ipynb #6fa0635d
 def get_dataloader(ds: Dataset, batch_size: int = 1, shuffle: bool = True, return_lengths: bool = False,
                    **kwargs) -> DataLoader:
     "A `DataLoader` over `ds` that pads variable-length items (see `collate_pad`)"

@@ -15,8 +15,8 @@ from .core import exists, default, load_audio
 from .transformer.wrappers import check_compatibility
 from .checkpoint import safe_load, CheckpointError
 from .cli import positive_int, positive_float
-from .trainer.tokens import add_tokenizer_args, load_wav2vec, load_codec, describe, grid_factor, tokenizer_diff
-from .trainer.base import list_checkpoints
+from .loading import add_tokenizer_args, load_wav2vec, load_codec, describe, grid_factor, tokenizer_diff, build_transformer, USES
+from .checkpoint import list_checkpoints
 
 # %% auto #0
 __all__ = ['load_transformer', 'add_generate_args', 'check_out', 'check_tokenizers', 'load_prime', 'load_parts', 'generate_cli']
@@ -52,9 +52,9 @@ def _read_checkpoint(ckpt: Path, kind: str):
                                 f"so it was refused; {fix}")
     raise ValueError(f"--{kind}: '{ckpt}' is truncated, corrupt or not a torch checkpoint; {fix}")
 
+# %% ../nbs/51_generate_cli.ipynb #6b382a40
 def load_transformer(spec, kind: str, use_ema: bool = True) -> tuple[torch.nn.Module, str]:
     "The `kind` ('semantic', 'coarse', 'fine') transformer of a training run, in eval mode, and a line saying what was loaded"
-    from audiolm_nb.trainer.transformer_cli import build_transformer
     ckpt, saved = _checkpoint_and_config(spec, kind)
     arch = saved.get('arch', 'autoregressive')              # fine runs recorded before --arch were autoregressive
     model = build_transformer(kind, saved['config'], saved.get('t5'), arch)
@@ -120,13 +120,13 @@ def check_out(out) -> Path:
                       'choose a folder you can write to') from None
     return out
 
+# %% ../nbs/51_generate_cli.ipynb #7bd23fb9
 def _semantic_files(args) -> str:
     if exists(getattr(args, 'hubert', None)): return f"--hubert '{args.hubert}' with --kmeans '{args.kmeans}'"
     return f"--kmeans '{args.kmeans}'" if exists(args.kmeans) else 'the default MFCC centres (no --kmeans)'
 
 def check_tokenizers(args, wav2vec, codec):
     "Refuse a codec or semantic tokenizer other than the one a transformer was trained on (its `model_config.json`)"
-    from audiolm_nb.trainer.transformer_cli import USES
     given = dict(semantic=(describe(wav2vec, 'semantic'), _semantic_files(args), 'semantic tokenizer'),
                  codes=(describe(codec, 'codes'), f"--codec '{args.codec}'", 'codec'))
     unrecorded = []
@@ -144,6 +144,7 @@ def check_tokenizers(args, wav2vec, codec):
         warnings.warn(f"{', '.join(unrecorded)}: no record of the codec and semantic tokenizer the run was trained on "
                       '(trained before audiolm_nb recorded them), so they cannot be checked', stacklevel=2)
 
+# %% ../nbs/51_generate_cli.ipynb #b182840d
 def load_prime(path, wav2vec, codec) -> tuple[torch.Tensor, int]:
     "The `--prime` wave and its sample rate, when it is readable and long enough for one token of each tokenizer"
     try: wave, hz = load_audio(path, return_sample_hz=True)

@@ -39,14 +39,20 @@ def _generation_state(name: str, model: nn.Module) -> dict:
     return sd
 
 # %% ../nbs/50a_pretrained.ipynb #1b4c7172
-def save_model_set(path, *, codec: nn.Module, semantic: tuple[nn.Module, dict], coarse: tuple[nn.Module, dict],
-                   fine: tuple[nn.Module, dict], kmeans: str = 'mfcc_km500.npz', card: dict | None = None,
-                   dtype: torch.dtype = torch.float16) -> Path:
-    """Write one safetensors file with every part of an AudioLM. `semantic`/`coarse`/`fine`: (model, constructor
-    config); `kmeans`: the semantic tokenizer's k-means file in `audiolm_nb/assets/`; `card`: the model card"""
+def save_model_set(path,                                  # the .safetensors file to write (its folder is created)
+                   *,
+                   codec: nn.Module,                      # the codec (it knows its own `config`)
+                   semantic: tuple[nn.Module, dict],      # (model, constructor config: `model_config.json`'s `config`)
+                   coarse: tuple[nn.Module, dict],        # (model, constructor config)
+                   fine: tuple[nn.Module, dict],          # (model, constructor config)
+                   kmeans: str = 'mfcc_km500.npz',        # the semantic tokenizer's k-means file in `audiolm_nb/assets/`
+                   card: dict | None = None,              # the model card (JSON-able)
+                   dtype: torch.dtype = torch.float16,    # the type floating-point tensors are stored in
+                  ) -> Path:
+    "Write one safetensors file with every part of an AudioLM; returns its path"
     from safetensors.torch import save_file
     from audiolm_nb.semantic.mel_tokenizer import MelKmeansTokenizer, asset_path
-    from audiolm_nb.trainer.tokens import fingerprint
+    from audiolm_nb.loading import fingerprint
     tok = MelKmeansTokenizer(asset_path(kmeans))
     parts = dict(codec=(codec, codec.config), semantic=semantic, coarse=coarse, fine=fine)
     meta, tensors = dict(kmeans=kmeans, kmeans_fingerprint=fingerprint(tok), parts={}), {}
@@ -99,7 +105,7 @@ def _skipped_keys(name: str, model: nn.Module) -> set:
 def load_model_set(path=None, fast: bool = True) -> dict:
     "The parts of a model set (default: the shipped one): wav2vec, codec, semantic, coarse, fine, card"
     from audiolm_nb.semantic.mel_tokenizer import MelKmeansTokenizer, asset_path
-    from audiolm_nb.trainer.tokens import fingerprint
+    from audiolm_nb.loading import fingerprint
     meta, card, tensors = read_model_set(path if exists(path) else default_model_set())
     wav2vec = MelKmeansTokenizer(asset_path(meta['kmeans']))
     if fingerprint(wav2vec) != meta['kmeans_fingerprint']:

@@ -12,7 +12,7 @@ from pathlib import Path
 from .core import exists
 
 # %% auto #0
-__all__ = ['STAGES', 'STAGE_SHARES', 'SPLITS', 'STAGE_ARGS', 'KMEANS', 'Recipe', 'link_splits', 'corpus_splits', 'run_command',
+__all__ = ['STAGES', 'STAGE_SHARES', 'SPLITS', 'STAGE_ARGS', 'KMEANS', 'Recipe', 'corpus_splits', 'link_splits', 'run_command',
            'latest_checkpoint', 'train_stage', 'make_tokens', 'export_model_set', 'add_train_all_args', 'train_all_cli']
 
 # %% ../nbs/52_train_all.ipynb #03e09545
@@ -39,20 +39,11 @@ class Recipe:
         self.out.mkdir(parents=True, exist_ok=True)
         tmp = self.file.with_name('.recipe.json.tmp'); tmp.write_text(json.dumps(self.state, indent=1)); tmp.replace(self.file)
 
-# %% ../nbs/52_train_all.ipynb #b541593a
-def link_splits(out, splits: dict[str, list[Path]]) -> dict[str, Path]:
-    "Folders `out/data/<split>/` of symbolic links to each split's files (made anew each time)"
-    import shutil
-    folders = {}
-    for split, files in splits.items():
-        d = Path(out)/'data'/split
-        if d.exists(): shutil.rmtree(d)
-        d.mkdir(parents=True)
-        for f in files: (d/Path(f).name).symlink_to(Path(f).resolve())
-        folders[split] = d
-    return folders
-
-def corpus_splits(corpus=None, folder=None, valid_frac: float = 0.05) -> dict[str, list[Path]]:
+# %% ../nbs/52_train_all.ipynb #4c4fdcea
+def corpus_splits(corpus=None,                 # a `build_voices_corpus` folder (default: the cached one, built if needed)
+                  folder=None,                 # or a folder of the user's own audio
+                  valid_frac: float = 0.05,    # the fraction of `folder` held out (seeded)
+                 ) -> dict[str, list[Path]]:
     "The train/valid files of a `build_voices_corpus` corpus, or of a folder of the user's audio"
     from audiolm_nb.corpora import build_voices_corpus, train_valid_split
     from audiolm_nb.data import find_audio_files
@@ -70,6 +61,19 @@ def corpus_splits(corpus=None, folder=None, valid_frac: float = 0.05) -> dict[st
                              f"{missing[0]}: rebuild it with `audiolm data voices`")
     return out
 
+# %% ../nbs/52_train_all.ipynb #3c5b71f6
+def link_splits(out, splits: dict[str, list[Path]]) -> dict[str, Path]:
+    "Folders `out/data/<split>/` of symbolic links to each split's files (made anew each time)"
+    import shutil
+    folders = {}
+    for split, files in splits.items():
+        d = Path(out)/'data'/split
+        if d.exists(): shutil.rmtree(d)
+        d.mkdir(parents=True)
+        for f in files: (d/Path(f).name).symlink_to(Path(f).resolve())
+        folders[split] = d
+    return folders
+
 # %% ../nbs/52_train_all.ipynb #4aea5931
 def run_command(argv: list[str]):
     "Print `$ audiolm …` and run that command in this process; a failure is a `ValueError` naming the command"
@@ -78,10 +82,12 @@ def run_command(argv: list[str]):
     if main(argv) != 0: raise ValueError(f'`audiolm {argv[0]} {argv[1] if argv[0] == "train" else ""}` failed (see above)')
 
 def latest_checkpoint(folder, prefix: str) -> Path | None:
+    "The checkpoint `{prefix}.{step}.pt` of highest step in `folder`; `None` when there is none (or no folder)"
     from audiolm_nb.trainer.base import list_checkpoints
     found = list_checkpoints(folder, prefix) if Path(folder).exists() else []
     return found[-1] if found else None
 
+# %% ../nbs/52_train_all.ipynb #ba190707
 # the commands' options besides folders and budget: small CPU runs (see each command's --help)
 STAGE_ARGS = dict(
     codec=['--preset', 'small', '--batch-size', '4', '--data-max-length-seconds', '1', '--save-model-every', '200',
@@ -95,7 +101,11 @@ STAGE_ARGS = dict(
           '--arch', 'parallel', '--save-model-every', '200', '--save-results-every', '1000', '--keep-last', '2',
           '--valid-frac', '0.02'])
 
-def train_stage(r: Recipe, stage: str, source: list[str], preset: str = 'small') -> Path | None:
+def train_stage(r: Recipe,                # the run's state: budget and minutes used
+                stage: str,               # 'codec', 'semantic', 'coarse' or 'fine'
+                source: list[str],        # the command's data options: ['--folder', DIR] or ['--tokens', FILE]
+                preset: str = 'small',    # model sizes of the stage ('tiny': a smoke test)
+               ) -> Path | None:
     "Train `stage` for what is left of its share (if at least 3 s are left); its newest checkpoint"
     folder, prefix = r.out/stage, ('soundstream' if stage == 'codec' else stage)
     left = r.left(stage)
@@ -182,6 +192,7 @@ def add_train_all_args(p):
     a('--threads', type=positive_int, default=None, help='torch threads (default: all cores)')
     return p
 
+# %% ../nbs/52_train_all.ipynb #9f2f19fe
 def train_all_cli(args) -> Path:
     "Run `audiolm train all`: corpus, codec, tokens, semantic, coarse, fine, model set"
     import torch

@@ -148,6 +148,7 @@ class UserDiscriminator(nn.Module):
         logits, feats = out
         return logits, [torch.view_as_real(f) if f.is_complex() else f for f in feats]
 
+# %% ../../nbs/11b_discriminators.ipynb #f365a58e
 class AbsentDiscriminator(nn.Module):
     """Stands in for a user's discriminator (class `name`) whose weights a checkpoint holds but cannot rebuild:
     the weights load and save unchanged; calling it raises"""

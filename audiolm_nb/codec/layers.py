@@ -91,6 +91,7 @@ class SnakeFunction(torch.autograd.Function):
             ga = t.sum(dim=[d for d in range(t.ndim) if d != t.ndim - 2], keepdim=True).reshape(alpha.shape).to(alpha.dtype)
         return gx, ga
 
+# %% ../../nbs/11a_codec_layers.ipynb #d675b8d7
 ACTIVATIONS = ('elu', 'snake')
 
 def make_activation(name: str, chans: int) -> nn.Module:
@@ -118,6 +119,7 @@ class CausalSqueezeExcite(nn.Module):
         n = torch.arange(1, x.shape[-1] + 1, device=x.device, dtype=x.dtype)
         return x * self.net(x.cumsum(-1) / n)
 
+# %% ../../nbs/11a_codec_layers.ipynb #71d2227c
 class ResidualUnit(nn.Module):
     "x + act(conv1x1(act(dilated causal conv(x)))), act = ELU or Snake"
     def __init__(self, chans: int, dilation: int, kernel_size: int = 7, squeeze_excite: bool = False,
@@ -130,6 +132,7 @@ class ResidualUnit(nn.Module):
 
     def forward(self, x: Tensor) -> Tensor: return x + self.net(x)
 
+# %% ../../nbs/11a_codec_layers.ipynb #ce519628
 def EncoderBlock(chan_in: int, chan_out: int, stride: int, cycle_dilations=(1, 3, 9), squeeze_excite: bool = False,
                  pad_mode: str = 'constant', activation: str = 'elu') -> nn.Sequential:
     "Three residual units, then a causal strided conv down-sampling by `stride`"
@@ -177,6 +180,7 @@ class FeedForward(nn.Sequential):
     def __init__(self, dim: int, mult: int = 4):
         super().__init__(nn.LayerNorm(dim), nn.Linear(dim, dim * mult), nn.GELU(), nn.Linear(dim * mult, dim))
 
+# %% ../../nbs/11a_codec_layers.ipynb #a954c6eb
 class LocalTransformer(nn.Module):
     "Causal local-attention transformer over (batch, frames, dim)"
     def __init__(self, *, dim: int, depth: int, heads: int = 8, dim_head: int = 64, window_size: int = 128,

@@ -51,97 +51,44 @@ class QuantizeOutput(NamedTuple):
     codes: Tensor        # (batch, frames, groups * num_quantizers), long, -1 = unused quantizer
     commit_loss: Tensor  # scalar auxiliary loss
 
+def _check_quantizer_args(dim: int, codebook_size: int, num_quantizers: int, groups: int, kind: str,
+                          quantize_dropout_cutoff_index: int, fsq_levels: list[int] | None) -> list[int] | None:
+    "Raise a `ValueError` for arguments `Quantizer` cannot use; returns `fsq_levels` (for FSQ: chosen if not given)"
+    if kind not in QUANTIZER_KINDS: raise ValueError(f'kind must be one of {QUANTIZER_KINDS}, got {kind!r}')
+    if groups < 1 or dim % groups: raise ValueError(f'dim ({dim}) must be divisible by groups ({groups})')
+    if num_quantizers < 1: raise ValueError(f'num_quantizers must be >= 1, got {num_quantizers}')
+    if not 0 <= quantize_dropout_cutoff_index < num_quantizers:
+        raise ValueError(f'quantize_dropout_cutoff_index must be in [0, num_quantizers={num_quantizers}), got {quantize_dropout_cutoff_index}')
+    if kind == 'lfq' and (codebook_size < 2 or not math.log2(codebook_size).is_integer()):
+        raise ValueError(f'lookup-free quantization needs a power-of-two codebook_size, got {codebook_size} '
+                         f'(nearest: {2 ** round(math.log2(max(codebook_size, 2)))})')
+    if kind != 'fsq': return fsq_levels
+    fsq_levels = list(default(fsq_levels, lambda: fsq_levels_for(codebook_size)))
+    if math.prod(fsq_levels) != codebook_size:
+        raise ValueError(f'the product of fsq_levels {fsq_levels} is {math.prod(fsq_levels)}, not codebook_size={codebook_size}')
+    return fsq_levels
+
+# %% ../../nbs/10_quantize.ipynb #b455b07c
 def _vq_codebooks(module: nn.Module) -> list[nn.Module]:
     "The k-means-initialisable codebooks inside `module`"
     return [m for m in module.modules() if hasattr(m, 'initted') and hasattr(m, 'init_embed_')]
 
-class Quantizer(nn.Module):
-    "Grouped residual VQ / LFQ / FSQ with codes of shape (batch, frames, groups*num_quantizers)"
-    def __init__(self, *, dim: int, codebook_size: int, num_quantizers: int, groups: int = 1, kind: str = 'rvq',
-                 codebook_dim: int | None = None,  # rvq only: codebook vectors' size (projected from dim/groups)
-                 quantize_dropout: bool = False, quantize_dropout_cutoff_index: int = 0,
-                 quantize_dropout_multiple_of: int = 1, kmeans_init: bool = False, fsq_levels: list[int] | None = None,
-                 **kwargs):  # passed on to the library's quantizer (e.g. decay, commitment_weight, threshold_ema_dead_code)
-        super().__init__()
-        from vector_quantize_pytorch import GroupedResidualVQ, GroupedResidualLFQ, GroupedResidualFSQ
-        if kind not in QUANTIZER_KINDS: raise ValueError(f'kind must be one of {QUANTIZER_KINDS}, got {kind!r}')
-        if groups < 1 or dim % groups: raise ValueError(f'dim ({dim}) must be divisible by groups ({groups})')
-        if num_quantizers < 1: raise ValueError(f'num_quantizers must be >= 1, got {num_quantizers}')
-        if not 0 <= quantize_dropout_cutoff_index < num_quantizers:
-            raise ValueError(f'quantize_dropout_cutoff_index must be in [0, num_quantizers={num_quantizers}), got {quantize_dropout_cutoff_index}')
-        if kind == 'lfq' and (codebook_size < 2 or not math.log2(codebook_size).is_integer()):
-            raise ValueError(f'lookup-free quantization needs a power-of-two codebook_size, got {codebook_size} '
-                             f'(nearest: {2 ** round(math.log2(max(codebook_size, 2)))})')
-        if kind == 'fsq':
-            fsq_levels = list(default(fsq_levels, lambda: fsq_levels_for(codebook_size)))
-            if math.prod(fsq_levels) != codebook_size:
-                raise ValueError(f'the product of fsq_levels {fsq_levels} is {math.prod(fsq_levels)}, not codebook_size={codebook_size}')
-        self.dim, self.codebook_size, self.groups, self.kind = dim, codebook_size, groups, kind
-        self.num_quantizers = num_quantizers  # per group
-        common = dict(dim=dim, groups=groups, num_quantizers=num_quantizers, quantize_dropout=quantize_dropout,
-                      quantize_dropout_cutoff_index=quantize_dropout_cutoff_index,
-                      quantize_dropout_multiple_of=quantize_dropout_multiple_of)
-        if kind == 'rvq':
-            self.rq = GroupedResidualVQ(codebook_size=codebook_size, codebook_dim=codebook_dim,
-                                        kmeans_init=kmeans_init, **common, **kwargs)
-            if kmeans_init: self._uniform_init_codebooks()
-        elif kind == 'lfq': self.rq = GroupedResidualLFQ(codebook_size=codebook_size, **common, **kwargs)
-        else: self.rq = GroupedResidualFSQ(levels=fsq_levels, **common, **kwargs)
+@torch.no_grad()
+def _uniform_init_codebooks(module: nn.Module):
+    "Usable codebooks before the k-means step; `initted` stays False so training still runs k-means"
+    for cb in _vq_codebooks(module):
+        nn.init.kaiming_uniform_(cb.embed)
+        cb.embed_avg.copy_(cb.embed * cb.cluster_size[..., None])
 
-    @property
-    def total_quantizers(self) -> int:
-        "Number of code columns: groups x num_quantizers"
-        return self.groups * self.num_quantizers
-
-    @torch.no_grad()
-    def _uniform_init_codebooks(self):
-        # usable codebooks before the k-means step; `initted` stays False so training still runs k-means
-        for cb in _vq_codebooks(self):
-            nn.init.kaiming_uniform_(cb.embed)
-            cb.embed_avg.copy_(cb.embed * cb.cluster_size[..., None])
-
-    @property
-    def codebooks_initialised(self) -> bool:
-        return all(bool(cb.initted) for cb in _vq_codebooks(self))
-
-    @contextmanager
-    def _no_codebook_init(self):
-        "Suppress the library's lazy k-means initialisation for the duration of the block"
-        flags = [(cb, bool(cb.initted)) for cb in _vq_codebooks(self)]
-        try:
-            for cb, _ in flags: cb.initted.fill_(True)
-            yield
-        finally:
-            for cb, v in flags: cb.initted.fill_(v)
-
-    def forward(self, x: Tensor) -> QuantizeOutput:
-        if x.ndim != 3 or x.shape[-1] != self.dim:
-            raise ValueError(f'Quantizer expects frames of shape (batch, frames, {self.dim}), got {tuple(x.shape)}')
-        if self.training: _refuse_nonfinite(x)  # before the library's EMA / k-means / dead-code updates
-        if not self.training and not (torch.is_grad_enabled() and x.requires_grad) and _fast_rvq_ok(self):
-            return _fast_rvq_eval(self, x)
-        with (nullcontext() if self.training else self._no_codebook_init()):
-            q, indices, *rest = self.rq(x)
-        loss = rest[0].sum() if (rest and torch.is_tensor(rest[0])) else x.new_zeros(())
-        return QuantizeOutput(q, rearrange(indices, 'g b n q -> b n (g q)').long(), loss)
-
-    @torch.no_grad()
-    def init_codebooks_(self, x: Tensor) -> 'Quantizer':
-        "Run the k-means initialisation now on frames `x` (batch, frames, dim), in place, without EMA updates"
-        _refuse_nonfinite(x)
-        was_training = self.training
-        self.train()
-        rvqs = [m for m in self.rq.modules() if hasattr(m, 'quantize_dropout') and hasattr(m, 'layers')]
-        dropout = [r.quantize_dropout for r in rvqs]
-        try:
-            for cb in _vq_codebooks(self): cb.initted.fill_(False)
-            for r in rvqs: r.quantize_dropout = False  # every layer must see its residual
-            # a train-mode forward initialises each layer on its own residual; frozen: no EMA update
-            if self.kind == 'rvq': self.rq(x, freeze_codebook=True)
-        finally:
-            for r, d in zip(rvqs, dropout): r.quantize_dropout = d
-            self.train(was_training)
-        return self
+@contextmanager
+def _no_codebook_init(module: nn.Module):
+    "Suppress the library's lazy k-means initialisation of `module`'s codebooks for the duration of the block"
+    flags = [(cb, bool(cb.initted)) for cb in _vq_codebooks(module)]
+    try:
+        for cb, _ in flags: cb.initted.fill_(True)
+        yield
+    finally:
+        for cb, v in flags: cb.initted.fill_(v)
 
 # %% ../../nbs/10_quantize.ipynb #01afc00b
 def _fast_rvq_ok(self: Quantizer) -> bool:
@@ -175,6 +122,70 @@ def _fast_rvq_eval(self: Quantizer, x: Tensor) -> QuantizeOutput:
         outs.append(rvq.project_out(rearrange(total, '(b n) d -> b n d', b=x.shape[0]).to(x.dtype)))
     codes = rearrange(torch.stack(codes, -1), '(b n) q -> b n q', b=x.shape[0])
     return QuantizeOutput(torch.cat(outs, -1), codes, x.new_zeros(()))
+
+# %% ../../nbs/10_quantize.ipynb #b455b07c
+class Quantizer(nn.Module):
+    "Grouped residual VQ / LFQ / FSQ with codes of shape (batch, frames, groups*num_quantizers)"
+    def __init__(self, *, dim: int, codebook_size: int, num_quantizers: int, groups: int = 1, kind: str = 'rvq',
+                 codebook_dim: int | None = None,  # rvq only: codebook vectors' size (projected from dim/groups)
+                 quantize_dropout: bool = False, quantize_dropout_cutoff_index: int = 0,
+                 quantize_dropout_multiple_of: int = 1, kmeans_init: bool = False, fsq_levels: list[int] | None = None,
+                 **kwargs):  # passed on to the library's quantizer (e.g. decay, commitment_weight, threshold_ema_dead_code)
+        super().__init__()
+        from vector_quantize_pytorch import GroupedResidualVQ, GroupedResidualLFQ, GroupedResidualFSQ
+        fsq_levels = _check_quantizer_args(dim, codebook_size, num_quantizers, groups, kind, quantize_dropout_cutoff_index,
+                                           fsq_levels)
+        self.dim, self.codebook_size, self.groups, self.kind = dim, codebook_size, groups, kind
+        self.num_quantizers = num_quantizers  # per group
+        common = dict(dim=dim, groups=groups, num_quantizers=num_quantizers, quantize_dropout=quantize_dropout,
+                      quantize_dropout_cutoff_index=quantize_dropout_cutoff_index,
+                      quantize_dropout_multiple_of=quantize_dropout_multiple_of)
+        if kind == 'rvq':
+            self.rq = GroupedResidualVQ(codebook_size=codebook_size, codebook_dim=codebook_dim,
+                                        kmeans_init=kmeans_init, **common, **kwargs)
+            if kmeans_init: _uniform_init_codebooks(self)
+        elif kind == 'lfq': self.rq = GroupedResidualLFQ(codebook_size=codebook_size, **common, **kwargs)
+        else: self.rq = GroupedResidualFSQ(levels=fsq_levels, **common, **kwargs)
+
+    def forward(self, x: Tensor) -> QuantizeOutput:
+        if x.ndim != 3 or x.shape[-1] != self.dim:
+            raise ValueError(f'Quantizer expects frames of shape (batch, frames, {self.dim}), got {tuple(x.shape)}')
+        if self.training: _refuse_nonfinite(x)  # before the library's EMA / k-means / dead-code updates
+        if not self.training and not (torch.is_grad_enabled() and x.requires_grad) and _fast_rvq_ok(self):
+            return _fast_rvq_eval(self, x)
+        with (nullcontext() if self.training else _no_codebook_init(self)):
+            q, indices, *rest = self.rq(x)
+        loss = rest[0].sum() if (rest and torch.is_tensor(rest[0])) else x.new_zeros(())
+        return QuantizeOutput(q, rearrange(indices, 'g b n q -> b n (g q)').long(), loss)
+
+    @torch.no_grad()
+    def init_codebooks_(self, x: Tensor) -> 'Quantizer':
+        "Run the k-means initialisation now on frames `x` (batch, frames, dim), in place, without EMA updates"
+        _refuse_nonfinite(x)
+        was_training = self.training
+        self.train()
+        rvqs = [m for m in self.rq.modules() if hasattr(m, 'quantize_dropout') and hasattr(m, 'layers')]
+        dropout = [r.quantize_dropout for r in rvqs]
+        try:
+            for cb in _vq_codebooks(self): cb.initted.fill_(False)
+            for r in rvqs: r.quantize_dropout = False  # every layer must see its residual
+            # a train-mode forward initialises each layer on its own residual; frozen: no EMA update
+            if self.kind == 'rvq': self.rq(x, freeze_codebook=True)
+        finally:
+            for r, d in zip(rvqs, dropout): r.quantize_dropout = d
+            self.train(was_training)
+        return self
+
+# %% ../../nbs/10_quantize.ipynb #b455b07c
+@patch(as_prop=True)
+def total_quantizers(self: Quantizer) -> int:
+    "Number of code columns: groups x num_quantizers"
+    return self.groups * self.num_quantizers
+
+@patch(as_prop=True)
+def codebooks_initialised(self: Quantizer) -> bool:
+    "Whether every RVQ codebook has had its k-means initialisation"
+    return all(bool(cb.initted) for cb in _vq_codebooks(self))
 
 # %% ../../nbs/10_quantize.ipynb #99fe8e22
 def _split_codes(self: Quantizer, codes: Tensor) -> Tensor:

@@ -19,7 +19,7 @@ from .mel_tokenizer import MfccFeatures
 # %% auto #0
 __all__ = ['AUDIO_SUFFIXES', 'audio_files', 'fit_kmeans', 'add_fit_kmeans_args', 'fit_kmeans_cli']
 
-# %% ../../nbs/24_fit_kmeans.ipynb #2b5711f9
+# %% ../../nbs/24_fit_kmeans.ipynb #7609900d
 AUDIO_SUFFIXES = ('.wav', '.flac', '.ogg', '.mp3', '.opus', '.aiff', '.aif')
 
 def audio_files(folder) -> list[Path]:
@@ -30,6 +30,7 @@ def audio_files(folder) -> list[Path]:
     if not files: raise ValueError(f"no audio files ({', '.join(AUDIO_SUFFIXES)}) found under '{folder}'")
     return files
 
+# %% ../../nbs/24_fit_kmeans.ipynb #6598b766
 def _featurizer(features, checkpoint, layer: int):
     "(fn(wave (b, n)) -> (b, frames, dim), sample_hz, meta, standardize)"
     if exists(checkpoint):

@@ -22,7 +22,7 @@ __all__ = ['FAIRSEQ_SAFE_GLOBALS', 'FairseqDictionaryStandIn', 'load_weights_onl
            'parse_conv_layers', 'conv_geometry', 'rename_state_dict', 'HubertFeatures', 'load_hubert',
            'HubertWithKmeans', 'FairseqVQWav2Vec']
 
-# %% ../../nbs/21_hubert.ipynb #1df2d5a3
+# %% ../../nbs/21_hubert.ipynb #655e46c1
 class FairseqDictionaryStandIn:
     """Inert stand-in for `fairseq.data.dictionary.Dictionary` (the label vocabularies pickled in a fairseq
     checkpoint's `task_state`): unpickling only fills its `__dict__` (`symbols`, `indices`, ...); it runs no code."""
@@ -54,6 +54,7 @@ def load_weights_only(path, fix: str, allowed=()):
         except Exception as e: err = f"{type(e).__name__}: {' '.join(str(e).split())[:120]}"
     raise ValueError(f"'{path}' is truncated, corrupt or not a torch checkpoint ({err})")
 
+# %% ../../nbs/21_hubert.ipynb #1c871dee
 def load_fairseq_checkpoint(path) -> dict:
     "A fairseq checkpoint as plain data: `torch.load(weights_only=True)` with only the `Dictionary` stand-in allowed"
     path = Path(path)
@@ -84,7 +85,7 @@ def conv_geometry(layers) -> tuple[int, int]:
     for _, k, s in layers: field, hop = field + (k - 1) * hop, hop * s
     return hop, field
 
-# %% ../../nbs/21_hubert.ipynb #b19f56b1
+# %% ../../nbs/21_hubert.ipynb #c5704b27
 _FAIRSEQ_RULES = [  # (fairseq regex, torchaudio name); None drops the tensor (pre-training heads)
     (r'(mask_emb|label_embs_concat|final_proj\..*)', None),
     (r'feature_extractor\.conv_layers\.(\d+)\.0\.(weight|bias)', r'feature_extractor.conv_layers.\1.conv.\2'),
@@ -103,6 +104,7 @@ _FAIRSEQ_RULES = [  # (fairseq regex, torchaudio name); None drops the tensor (p
     (r'encoder\.layers\.(\d+)\.final_layer_norm\.(weight|bias)', r'encoder.transformer.layers.\1.final_layer_norm.\2'),
 ]
 
+# %% ../../nbs/21_hubert.ipynb #4e096e85
 def _hf_rename(k: str) -> str | None:
     k = re.sub(r'^(hubert|wav2vec2)\.', '', k)
     if k.startswith(('masked_spec_embed', 'lm_head', 'project_', 'quantizer')): return None
@@ -125,10 +127,23 @@ def rename_state_dict(sd: dict, source: str, num_layers: int | None = None) -> d
         out[new] = v
     return out
 
-# %% ../../nbs/21_hubert.ipynb #329a0357
+# %% ../../nbs/21_hubert.ipynb #698313c1
+def _torchaudio_model(conv_layers, mode, conv_bias, dim, ffn, heads, layers, pos_kernel, pos_groups, ln_first):
+    from torchaudio.models import wav2vec2_model
+    return wav2vec2_model(extractor_mode=mode, extractor_conv_layer_config=conv_layers, extractor_conv_bias=conv_bias,
+        encoder_embed_dim=dim, encoder_projection_dropout=0., encoder_pos_conv_kernel=pos_kernel,
+        encoder_pos_conv_groups=pos_groups, encoder_num_layers=layers, encoder_num_heads=heads,
+        encoder_attention_dropout=0., encoder_ff_interm_features=ffn, encoder_ff_interm_dropout=0.,
+        encoder_dropout=0., encoder_layer_norm_first=ln_first, encoder_layer_drop=0., aux_num_out=None)
+
+# %% ../../nbs/21_hubert.ipynb #5f7266b9
 class HubertFeatures(nn.Module):
     "HuBERT/wav2vec 2.0 features of a chosen layer, from torchaudio's native model"
-    def __init__(self, model: nn.Module, conv_layers, sample_hz: int = 16000, normalize: bool = False):
+    def __init__(self,
+                 model: nn.Module,         # torchaudio `Wav2Vec2Model` (as `load_hubert` builds it)
+                 conv_layers,              # its feature extractor's `(dim, kernel, stride)` convs: hop and receptive field
+                 sample_hz: int = 16000,   # sample rate the model expects
+                 normalize: bool = False): # normalise each wave to zero mean and unit variance first (`task.normalize`)
         super().__init__()
         self.model, self.sample_hz, self.normalize = model.eval(), sample_hz, normalize
         self.downsample_factor, self.receptive_field = conv_geometry(conv_layers)
@@ -138,7 +153,11 @@ class HubertFeatures(nn.Module):
     @property
     def dim(self) -> int: return self.model.encoder.feature_projection.projection.out_features
 
-    def forward(self, wave: torch.Tensor, output_layer: int | None = None, center: bool = True) -> torch.Tensor:
+    def forward(self,
+                wave: torch.Tensor,               # `(batch, samples)` at `sample_hz`
+                output_layer: int | None = None,  # 1-based transformer layer (default: the last loaded)
+                center: bool = True,              # pad so that there is one frame per hop, centred on it
+               ) -> torch.Tensor:
         "`(batch, samples)` -> `(batch, frames, dim)` output of layer `output_layer` (default: the last loaded)"
         n = default(output_layer, self.num_layers)
         if not 1 <= n <= self.num_layers:
@@ -152,16 +171,8 @@ class HubertFeatures(nn.Module):
         feats, _ = self.model.extract_features(wave, num_layers=n)
         return feats[n - 1]
 
-# %% ../../nbs/21_hubert.ipynb #074e91f5
+# %% ../../nbs/21_hubert.ipynb #405857c8
 _BASE_CONV = '[(512,10,5)] + [(512,3,2)] * 4 + [(512,2,2)] * 2'
-
-def _torchaudio_model(conv_layers, mode, conv_bias, dim, ffn, heads, layers, pos_kernel, pos_groups, ln_first):
-    from torchaudio.models import wav2vec2_model
-    return wav2vec2_model(extractor_mode=mode, extractor_conv_layer_config=conv_layers, extractor_conv_bias=conv_bias,
-        encoder_embed_dim=dim, encoder_projection_dropout=0., encoder_pos_conv_kernel=pos_kernel,
-        encoder_pos_conv_groups=pos_groups, encoder_num_layers=layers, encoder_num_heads=heads,
-        encoder_attention_dropout=0., encoder_ff_interm_features=ffn, encoder_ff_interm_dropout=0.,
-        encoder_dropout=0., encoder_layer_norm_first=ln_first, encoder_layer_drop=0., aux_num_out=None)
 
 def _from_fairseq(path: Path, num_layers):
     ckpt = load_fairseq_checkpoint(path)
@@ -182,6 +193,7 @@ def _from_fairseq(path: Path, num_layers):
         bool(m.get('layer_norm_first', False)))
     return model, rename_state_dict(ckpt['model'], 'fairseq', n), conv, int(task.get('sample_rate', 16000)), bool(task.get('normalize', False))
 
+# %% ../../nbs/21_hubert.ipynb #f0e9dfd8
 def _from_hf(path: Path, num_layers):
     c = json.loads((path/'config.json').read_text())
     if c.get('model_type') not in ('hubert', 'wav2vec2') or c.get('hidden_act', 'gelu') != 'gelu':

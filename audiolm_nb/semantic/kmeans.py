@@ -19,14 +19,7 @@ from ..core import exists, default
 # %% auto #0
 __all__ = ['save_centroids', 'load_centroids', 'KMeansQuantizer', 'KmeansTokenizer', 'fit_centres']
 
-# %% ../../nbs/20_kmeans.ipynb #dc705274
-def _file_kind(path: Path) -> str:
-    with open(path, 'rb') as f: head = f.read(9)
-    if head[:4] == b'PK\x03\x04': return 'npz'
-    if len(head) == 9 and head[8:9] == b'{' and int.from_bytes(head[:8], 'little') < path.stat().st_size:
-        return 'safetensors'
-    return 'pickle'
-
+# %% ../../nbs/20_kmeans.ipynb #611e7494
 def save_centroids(path, centroids, meta: dict | None = None) -> Path:
     """Save `centroids` `(k, dim)` and a JSON-able `meta` dict to `path` (`.npz` or `.safetensors`),
     without pickle."""
@@ -44,7 +37,14 @@ def save_centroids(path, centroids, meta: dict | None = None) -> Path:
     else: raise ValueError(f"unsupported centroid file suffix '{path.suffix}' for {path}: use .npz or .safetensors")
     return path
 
-# %% ../../nbs/20_kmeans.ipynb #ed2a0e44
+# %% ../../nbs/20_kmeans.ipynb #7371c389
+def _file_kind(path: Path) -> str:
+    with open(path, 'rb') as f: head = f.read(9)
+    if head[:4] == b'PK\x03\x04': return 'npz'
+    if len(head) == 9 and head[8:9] == b'{' and int.from_bytes(head[:8], 'little') < path.stat().st_size:
+        return 'safetensors'
+    return 'pickle'
+
 _EXPECTED = ('expected k-means centres written by `audiolm fit-kmeans` or save_centroids (.npz or .safetensors); '
              'is it truncated, or another kind of file?')
 
@@ -67,6 +67,7 @@ def _read_plain(path: Path, kind: str) -> tuple[np.ndarray, str]:
     if 'centroids' not in arrays: raise ValueError(f"k-means file '{path}' has no 'centroids' array; {_EXPECTED}")
     return arrays['centroids'], meta
 
+# %% ../../nbs/20_kmeans.ipynb #1ba08ec5
 def load_centroids(path, allow_pickle: bool = False) -> tuple[torch.Tensor, dict]:
     """Load `(centroids, meta)` from an `.npz`/`.safetensors` file of `save_centroids`, or — only with
     `allow_pickle=True` — from a joblib-pickled scikit-learn k-means (the reference's `*.bin`)."""
@@ -97,7 +98,10 @@ def load_centroids(path, allow_pickle: bool = False) -> tuple[torch.Tensor, dict
 # %% ../../nbs/20_kmeans.ipynb #1d5908e7
 class KMeansQuantizer(nn.Module):
     "Maps features `(..., dim)` to the index of the nearest centre `(...)`; centres are buffers, never trained."
-    def __init__(self, centroids: torch.Tensor, meta: dict | None = None, chunk_size: int = 8192):
+    def __init__(self,
+                 centroids: torch.Tensor,   # `(num_clusters, dim)` cluster centres
+                 meta: dict | None = None,  # JSON-able description; optional per-dimension `mean`/`std` standardise inputs
+                 chunk_size: int = 8192):   # frames per distance product (bounds memory on long inputs)
         super().__init__()
         centroids = torch.as_tensor(centroids).float()
         if centroids.ndim != 2: raise ValueError(f'centroids must be (num_clusters, dim), got {tuple(centroids.shape)}')
@@ -136,7 +140,10 @@ class KMeansQuantizer(nn.Module):
 # %% ../../nbs/20_kmeans.ipynb #39f89146
 class KmeansTokenizer(nn.Module):
     "Base of the semantic tokenizers: wave -> features -> nearest k-means centre."
-    def __init__(self, quantizer: KMeansQuantizer, target_sample_hz: int = 16000, seq_len_multiple_of: int | None = 320):
+    def __init__(self,
+                 quantizer: KMeansQuantizer,             # the centres that turn feature frames into ids
+                 target_sample_hz: int = 16000,          # sample rate the features are computed at
+                 seq_len_multiple_of: int | None = 320): # waves are cut to a multiple of this many samples (None: not cut)
         super().__init__()
         self.quantizer, self.target_sample_hz, self.seq_len_multiple_of = quantizer, target_sample_hz, seq_len_multiple_of
 

@@ -13,6 +13,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 from einops import rearrange
+from fastcore.basics import patch
 
 from ..core import exists, default
 from .kmeans import KMeansQuantizer, KmeansTokenizer
@@ -20,13 +21,35 @@ from .kmeans import KMeansQuantizer, KmeansTokenizer
 # %% auto #0
 __all__ = ['MfccFeatures', 'asset_path', 'MelKmeansTokenizer', 'dtw_token_distance', 'tokenizer_report']
 
+# %% ../../nbs/22_mel_tokenizer.ipynb #c51c8255
+def _with_deltas_and_context(x: torch.Tensor, deltas: int, context: int) -> torch.Tensor:
+    "`(b, t, d)` -> `(b, t, d·(deltas + 1)·(2·context + 1))`: deltas up to order `deltas`, then `context` frames each side"
+    import torchaudio.functional as AF
+    feats = [x]
+    for _ in range(deltas):
+        feats.append(rearrange(AF.compute_deltas(rearrange(feats[-1], 'b t d -> b d t')), 'b d t -> b t d'))
+    x = torch.cat(feats, -1)
+    if context:
+        x = F.pad(rearrange(x, 'b t d -> b d t'), (context, context), mode='replicate')
+        x = rearrange(x.unfold(-1, 2 * context + 1, 1), 'b d t k -> b t (k d)')
+    return x
+
 # %% ../../nbs/22_mel_tokenizer.ipynb #459bbbad
 class MfccFeatures(nn.Module):
     "MFCC (or log-mel) + deltas + context frames, `(batch, samples)` -> `(batch, samples // hop, dim)`"
     name, standardize = 'mfcc', True   # recorded by `fit_kmeans`: k-means on standardised features
-    def __init__(self, sample_hz: int = 16000, hop: int = 320, win: int = 640, n_fft: int = 1024, n_mels: int = 40,
-                 n_mfcc: int = 13, deltas: int = 2, context: int = 0, f_min: float = 20., f_max: float | None = 7600.,
-                 log_floor: float = 1e-6):
+    def __init__(self,
+                 sample_hz: int = 16000,       # sample rate of the input wave
+                 hop: int = 320,               # samples per frame (320 at 16 kHz: HuBERT's 50 Hz)
+                 win: int = 640,               # Hann window length, `hop <= win <= n_fft`
+                 n_fft: int = 1024,            # FFT size
+                 n_mels: int = 40,             # mel bands
+                 n_mfcc: int = 13,             # DCT coefficients kept (0: keep the log-mel bands)
+                 deltas: int = 2,              # orders of deltas appended (2: deltas and delta-deltas)
+                 context: int = 0,             # neighbouring frames stacked in on each side
+                 f_min: float = 20.,           # lowest mel band edge, Hz
+                 f_max: float | None = 7600.,  # highest mel band edge, Hz (None: half the sample rate)
+                 log_floor: float = 1e-6):     # added to the mel power before the log
         super().__init__()
         if win > n_fft or win < hop: raise ValueError(f'need hop <= win <= n_fft, got hop={hop}, win={win}, n_fft={n_fft}')
         import torchaudio.functional as AF
@@ -40,12 +63,6 @@ class MfccFeatures(nn.Module):
         self.register_buffer('dct', AF.create_dct(n_mfcc, n_mels, 'ortho') if n_mfcc else None, persistent=False)
 
     def config(self) -> dict: return dict(self.cfg)
-    @property
-    def downsample_factor(self) -> int: return self.hop
-    @property
-    def dim(self) -> int:
-        base = self.dct.shape[1] if exists(self.dct) else self.fbank.shape[1]
-        return base * (self.deltas + 1) * (2 * self.context + 1)
 
     def forward(self, wave: torch.Tensor) -> torch.Tensor:
         pad = (self.win - self.hop) // 2
@@ -53,23 +70,24 @@ class MfccFeatures(nn.Module):
         frames = x.unfold(-1, self.win, self.hop) * self.window             # (b, t, win)
         power = torch.view_as_real(torch.fft.rfft(frames, n=self.n_fft)).pow(2).sum(-1)  # (b, t, freqs); faster than abs()
         mel = torch.log(power @ self.fbank + self.log_floor)
-        feats = [mel @ self.dct if exists(self.dct) else mel]              # (b, t, d)
-        import torchaudio.functional as AF
-        for _ in range(self.deltas):
-            feats.append(rearrange(AF.compute_deltas(rearrange(feats[-1], 'b t d -> b d t')), 'b d t -> b t d'))
-        x = torch.cat(feats, -1)
-        if self.context:
-            c = self.context
-            x = F.pad(rearrange(x, 'b t d -> b d t'), (c, c), mode='replicate')
-            x = rearrange(x.unfold(-1, 2 * c + 1, 1), 'b d t k -> b t (k d)')
-        return x
+        return _with_deltas_and_context(mel @ self.dct if exists(self.dct) else mel, self.deltas, self.context)
 
-# %% ../../nbs/22_mel_tokenizer.ipynb #8fb478b8
+# %% ../../nbs/22_mel_tokenizer.ipynb #67ceb333
+@patch(as_prop=True)
+def downsample_factor(self: MfccFeatures) -> int: return self.hop
+
+@patch(as_prop=True)
+def dim(self: MfccFeatures) -> int:
+    base = self.dct.shape[1] if exists(self.dct) else self.fbank.shape[1]
+    return base * (self.deltas + 1) * (2 * self.context + 1)
+
+# %% ../../nbs/22_mel_tokenizer.ipynb #ff7578dd
 def asset_path(name: str) -> Path:
     "Path of a data file shipped in `audiolm_nb/assets/`"
     import audiolm_nb
     return Path(audiolm_nb.__file__).resolve().parent / 'assets' / name
 
+# %% ../../nbs/22_mel_tokenizer.ipynb #ca30e251
 class MelKmeansTokenizer(KmeansTokenizer):
     """Semantic tokens without a neural model: nearest k-means centre of MFCC features, 50 Hz at 16 kHz.
     Same interface as `HubertWithKmeans`."""
@@ -101,7 +119,7 @@ class MelKmeansTokenizer(KmeansTokenizer):
             raise ValueError(f'no shipped centres for num_clusters={num_clusters} ({p}); available: {have}')
         return cls(p, **kw)
 
-# %% ../../nbs/22_mel_tokenizer.ipynb #80846185
+# %% ../../nbs/22_mel_tokenizer.ipynb #705f7104
 def dtw_token_distance(a, b) -> float:
     "Length-normalised DTW cost between two token sequences with a 0/1 mismatch cost (vectorised over anti-diagonals)"
     import numpy as np
@@ -115,6 +133,7 @@ def dtw_token_distance(a, b) -> float:
         L[i, j] = 1 + np.stack([L[i - 1, j - 1], L[i - 1, j], L[i, j - 1]])[k, r]
     return float(D[n, m] / L[n, m])
 
+# %% ../../nbs/22_mel_tokenizer.ipynb #80846185
 def tokenizer_report(tokenize, codebook_size: int, A: list, X: list, seed: int = 0, n_stability: int = 50) -> dict:
     """Cross-speaker ABX, noise/gain stability and token perplexity of `tokenize` (a `(samples,)` wave ->
     `(frames,)` ids), for waves `A[i]` and `X[i]` of the same content by different speakers."""

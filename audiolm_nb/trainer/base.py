@@ -8,7 +8,7 @@ Docs: https://audiolm-nb.github.io/audiolm_nb/trainer.html.md"""
 
 # %% ../../nbs/40_trainer.ipynb #bb726c1a
 from __future__ import annotations
-import importlib, math, os, re, shutil, warnings
+import math, os, re, shutil, warnings
 from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,18 +18,21 @@ from typing import Callable, Iterable
 
 import torch
 from torch import nn
-from torch.utils.data import Dataset, DataLoader, Subset, random_split, default_collate
+from torch.utils.data import Dataset, DataLoader, random_split, default_collate
 from fastcore.basics import patch
 
 from .. import __version__
 from ..core import exists, default, save_audio
-from ..checkpoint import atomic_save, safe_load, CheckpointError, _plain
+from ..checkpoint import atomic_save, safe_load, CheckpointError, _plain, list_checkpoints
 from .utils import (get_optimizer, get_scheduler, ResumableBatchSampler, fixed_batches,
     get_rng_state, set_rng_state, CSVTracker, all_reduce_grads_, broadcast_, reduce_mean, broadcast_flag,
     gather_objects, run_on_main, format_losses, save_spectrograms)
+from .checks import (TRAINING_CLI_NAMES, TRACKER_PACKAGES, TrainingDiverged, arg_name, resolve_trackers,
+    nonfinite_rows, describe_items, _Recorded, _same_device)
+_all_ = ['TRAINING_CLI_NAMES', 'TRACKER_PACKAGES', 'TrainingDiverged', 'nonfinite_rows', 'describe_items', 'list_checkpoints']  # exported from here too
 
 # %% auto #0
-__all__ = ['TRAINING_CLI_NAMES', 'TRACKER_PACKAGES', 'Stage', 'Trainer', 'TrainingDiverged', 'nonfinite_rows', 'describe_items',
+__all__ = ['Stage', 'Trainer', 'TRAINING_CLI_NAMES', 'TRACKER_PACKAGES', 'TrainingDiverged', 'nonfinite_rows', 'describe_items',
            'list_checkpoints']
 
 # %% ../../nbs/40_trainer.ipynb #a95d5483
@@ -38,9 +41,9 @@ class Stage:
     """One optimizer and the loss it minimises. `loss_fn(batch) -> (loss, breakdown: dict)`. It runs at
     steps `s >= start_step` with `(s - start_step) % every == 0`; its learning rate follows
     `WarmupSchedule(warmup_steps, kind=schedule)` counted in its own optimizer steps."""
-    name: str
-    params: Iterable
-    loss_fn: Callable
+    name: str  # the stage's name in the logs (`lr_<name>`, `grad_norm_<name>`) and in checkpoints
+    params: Iterable  # the parameters its optimizer updates
+    loss_fn: Callable  # `loss_fn(batch) -> (loss, breakdown: dict)`
     lr: float = 3e-4
     wd: float = 0.
     betas: tuple = (0.9, 0.99)
@@ -48,9 +51,9 @@ class Stage:
     warmup_steps: int = 100
     schedule: str = 'constant'
     min_lr_ratio: float = 0.
-    max_grad_norm: float | None = 1.
-    start_step: int = 0
-    every: int = 1
+    max_grad_norm: float | None = 1.  # gradients clipped to this norm (None: not clipped)
+    start_step: int = 0  # the first step it runs at
+    every: int = 1  # then every this many steps
 
     def active(self, step: int) -> bool: return step >= self.start_step and (step - self.start_step) % self.every == 0
 
@@ -72,7 +75,7 @@ class Trainer:
                  hparams: dict | None = None, seed: int = 0, dl_num_workers: int = 0, max_nonfinite_steps: int = 20,
                  progress: bool = True, accelerator=None, mixed_precision: str = 'no', cpu: bool | None = None,
                  init_process_group_timeout_seconds: int = 1800, accelerate_kwargs: dict | None = None,
-                 arg_names: dict | None = None):  # how errors name arguments, e.g. TRAINING_CLI_NAMES (below)
+                 arg_names: dict | None = None):  # how errors name arguments, e.g. TRAINING_CLI_NAMES (notebook 39a)
         self.arg_names = dict(arg_names or {})
         for k, v in dict(num_train_steps=num_train_steps, batch_size=batch_size, grad_accum_every=grad_accum_every,
                          max_nonfinite_steps=max_nonfinite_steps).items():
@@ -91,89 +94,11 @@ class Trainer:
         self.primary_name = next(iter(self.models))
         self.ckpt_prefix = default(checkpoint_prefix, self.primary_name)
         self.step, self.data_consumed, self.skipped_steps, self._nonfinite, self._train_iter, self._bar = 0, 0, 0, {}, None, None
-
-        # processes. On a machine without GPUs, accelerate ignores torchrun unless told `cpu=True`
-        world = int(os.environ.get('WORLD_SIZE', 1))
-        if exists(accelerator): self.accelerator = accelerator
-        else:
-            from accelerate import Accelerator
-            from accelerate.utils import InitProcessGroupKwargs
-            self.accelerator = Accelerator(
-                cpu=default(cpu, world > 1 and not torch.cuda.is_available()), mixed_precision=mixed_precision,
-                log_with=self._trackers(log_with), project_dir=str(self.results_folder),
-                kwargs_handlers=[InitProcessGroupKwargs(timeout=timedelta(seconds=init_process_group_timeout_seconds))],
-                **(accelerate_kwargs or {}))
-        if self.accelerator.num_processes != world:
-            raise RuntimeError(f'{world} processes were launched but accelerate set up {self.accelerator.num_processes}; '
-                               'on a CPU-only machine pass cpu=True (or launch with a MULTI_CPU accelerate config)')
-
-        # results folder: an error or an explicit choice, never a prompt
-        existing = self.checkpoints()
-        if existing and not resume and not force_clear_prev_results:
-            raise ValueError(f"results folder '{self.results_folder}' already holds checkpoints ({existing[-1].name}); "
-                             f"pass {self._arg('resume', True)} to continue that run, {self._arg('force_clear_prev_results', True)} "
-                             f"to delete it, or choose another {self._arg('results_folder')}")
-        if force_clear_prev_results and self.is_main and self.results_folder.exists(): shutil.rmtree(self.results_folder)
-        self.accelerator.wait_for_everyone()
-        if self.is_main: self.results_folder.mkdir(parents=True, exist_ok=True)
-
-        # models: same weights everywhere
-        for m in self.models.values(): m.to(self.device)
-        broadcast_([t for m in self.models.values() for t in [*m.parameters(), *m.buffers()]])
-        from accelerate.utils import set_seed
-        set_seed(seed)
-
-        # data
-        self.collate = collate_fn if exists(collate_fn) else default_collate
-        if not exists(valid_dataset):
-            n_valid = len(dataset) - int((1 - valid_frac) * len(dataset))
-            if valid_frac > 0 and 1 <= n_valid < len(dataset):
-                dataset, valid_dataset = random_split(dataset, [len(dataset) - n_valid, n_valid],
-                                                      generator=torch.Generator().manual_seed(random_split_seed))
-            else: valid_dataset = dataset
-        self.train_ds, self.valid_ds = dataset, valid_dataset
-        ResumableBatchSampler(len(dataset), batch_size, self.num_processes)  # checks the size now
-
-        # optimizers and schedules
-        self.stages = list(stages)
-        for st in self.stages:
-            st.params = list(st.params)
-            st.optimizer = self.accelerator.prepare(get_optimizer(st.params, lr=st.lr, wd=st.wd, betas=st.betas,
-                                                                      muon_lr=st.muon_lr))
-            total = max(1, math.ceil((num_train_steps - st.start_step) / st.every))
-            st.scheduler = get_scheduler(st.optimizer.optimizer, warmup_steps=st.warmup_steps, total_steps=total,
-                                         kind=st.schedule, min_lr_ratio=st.min_lr_ratio)
-
-        self.ema = None
-        if use_ema:
-            from ema_pytorch import EMA
-            self.ema = EMA(self.primary, beta=ema_beta, update_after_step=ema_update_after_step,
-                           update_every=ema_update_every, include_online_model=False).to(self.device)
-
-        if resume:
-            path = resume if isinstance(resume, (str, Path)) else (self.checkpoints() or [None])[-1]
-            if exists(path): self.load(path)
-            else: self.print(f"{self._arg('resume', True)}: no checkpoint in '{self.results_folder}', starting from step 0")
-        hp = dict(num_train_steps=num_train_steps, batch_size=batch_size, grad_accum_every=grad_accum_every,
-                  num_processes=self.num_processes, **{f'lr_{s.name}': s.lr for s in self.stages}, **(hparams or {}))
-        self.accelerator.init_trackers(default(project_name, self.ckpt_prefix), config={k: v for k, v in hp.items() if _plain(v)})
-        if self.is_main and self.step:
-            for t in self.accelerator.trackers:
-                if isinstance(t, CSVTracker): t.truncate_after(self.step)
-
-    # ---- small helpers
-    @property
-    def device(self): return self.accelerator.device
-    @property
-    def is_main(self) -> bool: return self.accelerator.is_main_process
-    @property
-    def num_processes(self) -> int: return self.accelerator.num_processes
-    @property
-    def primary(self) -> nn.Module: return self.models[self.primary_name]
-    @property
-    def ema_model(self) -> nn.Module:
-        "The EMA copy of the primary model (the primary model itself without EMA)"
-        return self.ema.ema_model if exists(self.ema) else self.primary
+        self._init_processes(accelerator, log_with, mixed_precision, cpu, init_process_group_timeout_seconds, accelerate_kwargs)
+        self._init_results_folder(resume, force_clear_prev_results)
+        self._init_data(dataset, valid_dataset, collate_fn, valid_frac, random_split_seed)
+        self._init_stages(stages, use_ema, ema_beta, ema_update_after_step, ema_update_every)
+        self._init_resume(resume, project_name, hparams)
 
     def print(self, msg: str):
         if not self.is_main: return
@@ -189,39 +114,147 @@ class Trainer:
         if isinstance(batch, dict): return {k: self.to_device(v) for k, v in batch.items()}
         return batch
 
-    def _loader(self, ds, batch_sampler):
-        return DataLoader(ds, batch_sampler=batch_sampler, collate_fn=self.collate, num_workers=self.dl_num_workers,
-                          generator=torch.Generator().manual_seed(self.seed))
+# %% ../../nbs/40_trainer.ipynb #beb70938
+@patch
+def _init_processes(self:Trainer, accelerator, log_with, mixed_precision, cpu, timeout_s, accelerate_kwargs):
+    "accelerate's processes: on a machine without GPUs, accelerate ignores torchrun unless told `cpu=True`"
+    world = int(os.environ.get('WORLD_SIZE', 1))
+    if exists(accelerator): self.accelerator = accelerator
+    else:
+        from accelerate import Accelerator
+        from accelerate.utils import InitProcessGroupKwargs
+        self.accelerator = Accelerator(
+            cpu=default(cpu, world > 1 and not torch.cuda.is_available()), mixed_precision=mixed_precision,
+            log_with=resolve_trackers(log_with, self.results_folder, self.arg_names), project_dir=str(self.results_folder),
+            kwargs_handlers=[InitProcessGroupKwargs(timeout=timedelta(seconds=timeout_s))],
+            **(accelerate_kwargs or {}))
+    if self.accelerator.num_processes != world:
+        raise RuntimeError(f'{world} processes were launched but accelerate set up {self.accelerator.num_processes}; '
+                           'on a CPU-only machine pass cpu=True (or launch with a MULTI_CPU accelerate config)')
 
-    def _next_batch(self):
-        if self._train_iter is None:  # the data order is a function of (seed, position): see ResumableBatchSampler
-            rank = self.accelerator.process_index
-            self._batch_idx = deque()  # each batch's dataset indices, in the loader's order (see _check_batch)
-            self._train_iter = iter(self._loader(self.train_ds, _Recorded(ResumableBatchSampler(
-                len(self.train_ds), self.batch_size, self.num_processes, rank, self.seed, start=self.data_consumed), self._batch_idx)))
-        batch = next(self._train_iter)
-        self.data_consumed += 1
-        self._check_batch(batch, self._batch_idx.popleft())
-        return self.to_device(batch)
+@patch(as_prop=True)
+def device(self:Trainer) -> torch.device: return self.accelerator.device
+@patch(as_prop=True)
+def is_main(self:Trainer) -> bool: return self.accelerator.is_main_process
+@patch(as_prop=True)
+def num_processes(self:Trainer) -> int: return self.accelerator.num_processes
 
-    @contextmanager
-    def _eval_isolated(self, offset: int):
-        "Models in eval mode and a fixed seed inside; training mode and RNG states restored after"
-        from accelerate.utils import set_seed
-        mods = [*self.models.values(), *([self.ema] if exists(self.ema) else [])]
-        modes, rng = [m.training for m in mods], get_rng_state()
-        set_seed(self.seed + 1000 + offset)
-        try:
-            for m in mods: m.eval()
-            with torch.no_grad(): yield
-        finally:
-            for m, t in zip(mods, modes): m.train(t)
-            set_rng_state(rng)
+# %% ../../nbs/40_trainer.ipynb #d98afb08
+@patch
+def checkpoints(self:Trainer) -> list:
+    "This run's checkpoints in `results_folder`, oldest first"
+    return list_checkpoints(self.results_folder, self.ckpt_prefix)
+
+@patch
+def _arg(self:Trainer, k: str, v=None) -> str:
+    "How a message names argument `k` set to `v`: `resume=True` from Python, `--resume` with `arg_names`"
+    return arg_name(k, v, self.arg_names)
+
+@patch
+def _init_results_folder(self:Trainer, resume, force_clear_prev_results):
+    "An error or an explicit choice, never a prompt"
+    existing = self.checkpoints()
+    if existing and not resume and not force_clear_prev_results:
+        raise ValueError(f"results folder '{self.results_folder}' already holds checkpoints ({existing[-1].name}); "
+                         f"pass {self._arg('resume', True)} to continue that run, {self._arg('force_clear_prev_results', True)} "
+                         f"to delete it, or choose another {self._arg('results_folder')}")
+    if force_clear_prev_results and self.is_main and self.results_folder.exists(): shutil.rmtree(self.results_folder)
+    self.accelerator.wait_for_everyone()
+    if self.is_main: self.results_folder.mkdir(parents=True, exist_ok=True)
+
+# %% ../../nbs/40_trainer.ipynb #1a3f6cc6
+@patch
+def _init_data(self:Trainer, dataset, valid_dataset, collate_fn, valid_frac, random_split_seed):
+    "Every process starts from process 0's weights, seeded; the train/valid split; a data set too small fails now"
+    from accelerate.utils import set_seed
+    for m in self.models.values(): m.to(self.device)
+    broadcast_([t for m in self.models.values() for t in [*m.parameters(), *m.buffers()]])
+    set_seed(self.seed)
+    self.collate = collate_fn if exists(collate_fn) else default_collate
+    if not exists(valid_dataset):
+        n_valid = len(dataset) - int((1 - valid_frac) * len(dataset))
+        if valid_frac > 0 and 1 <= n_valid < len(dataset):
+            dataset, valid_dataset = random_split(dataset, [len(dataset) - n_valid, n_valid],
+                                                  generator=torch.Generator().manual_seed(random_split_seed))
+        else: valid_dataset = dataset
+    self.train_ds, self.valid_ds = dataset, valid_dataset
+    ResumableBatchSampler(len(dataset), self.batch_size, self.num_processes)  # checks the size now
+
+# %% ../../nbs/40_trainer.ipynb #f5590fc6
+@patch
+def _init_stages(self:Trainer, stages, use_ema, ema_beta, ema_update_after_step, ema_update_every):
+    "An optimizer and a schedule per stage (the schedule counted in the stage's own steps), and the EMA"
+    self.stages = list(stages)
+    for st in self.stages:
+        st.params = list(st.params)
+        st.optimizer = self.accelerator.prepare(get_optimizer(st.params, lr=st.lr, wd=st.wd, betas=st.betas,
+                                                                  muon_lr=st.muon_lr))
+        total = max(1, math.ceil((self.num_train_steps - st.start_step) / st.every))
+        st.scheduler = get_scheduler(st.optimizer.optimizer, warmup_steps=st.warmup_steps, total_steps=total,
+                                     kind=st.schedule, min_lr_ratio=st.min_lr_ratio)
+    self.ema = None
+    if use_ema:
+        from ema_pytorch import EMA
+        self.ema = EMA(self.primary, beta=ema_beta, update_after_step=ema_update_after_step,
+                       update_every=ema_update_every, include_online_model=False).to(self.device)
+
+@patch(as_prop=True)
+def primary(self:Trainer) -> nn.Module: return self.models[self.primary_name]
+
+@patch(as_prop=True)
+def ema_model(self:Trainer) -> nn.Module:
+    "The EMA copy of the primary model (the primary model itself without EMA)"
+    return self.ema.ema_model if exists(self.ema) else self.primary
+
+# %% ../../nbs/40_trainer.ipynb #12b25c2f
+@patch
+def _init_resume(self:Trainer, resume, project_name, hparams):
+    "Continue from the checkpoint `resume` names, then start the trackers with the run's settings"
+    if resume:
+        path = resume if isinstance(resume, (str, Path)) else (self.checkpoints() or [None])[-1]
+        if exists(path): self.load(path)
+        else: self.print(f"{self._arg('resume', True)}: no checkpoint in '{self.results_folder}', starting from step 0")
+    hp = dict(num_train_steps=self.num_train_steps, batch_size=self.batch_size, grad_accum_every=self.grad_accum_every,
+              num_processes=self.num_processes, **{f'lr_{s.name}': s.lr for s in self.stages}, **(hparams or {}))
+    self.accelerator.init_trackers(default(project_name, self.ckpt_prefix), config={k: v for k, v in hp.items() if _plain(v)})
+    if self.is_main and self.step:
+        for t in self.accelerator.trackers:
+            if isinstance(t, CSVTracker): t.truncate_after(self.step)
+
+# %% ../../nbs/40_trainer.ipynb #f4dae783
+@patch
+def _loader(self:Trainer, ds, batch_sampler):
+    return DataLoader(ds, batch_sampler=batch_sampler, collate_fn=self.collate, num_workers=self.dl_num_workers,
+                      generator=torch.Generator().manual_seed(self.seed))
+
+@patch
+def _next_batch(self:Trainer):
+    if self._train_iter is None:  # the data order is a function of (seed, position): see ResumableBatchSampler
+        rank = self.accelerator.process_index
+        self._batch_idx = deque()  # each batch's dataset indices, in the loader's order (see _check_batch)
+        self._train_iter = iter(self._loader(self.train_ds, _Recorded(ResumableBatchSampler(
+            len(self.train_ds), self.batch_size, self.num_processes, rank, self.seed, start=self.data_consumed), self._batch_idx)))
+    batch = next(self._train_iter)
+    self.data_consumed += 1
+    self._check_batch(batch, self._batch_idx.popleft())
+    return self.to_device(batch)
+
+@patch
+@contextmanager
+def _eval_isolated(self:Trainer, offset: int):
+    "Models in eval mode and a fixed seed inside; training mode and RNG states restored after"
+    from accelerate.utils import set_seed
+    mods = [*self.models.values(), *([self.ema] if exists(self.ema) else [])]
+    modes, rng = [m.training for m in mods], get_rng_state()
+    set_seed(self.seed + 1000 + offset)
+    try:
+        for m in mods: m.eval()
+        with torch.no_grad(): yield
+    finally:
+        for m, t in zip(mods, modes): m.train(t)
+        set_rng_state(rng)
 
 # %% ../../nbs/40_trainer.ipynb #775f44cd
-class TrainingDiverged(FloatingPointError, ValueError):
-    "Too many non-finite steps in a row (a `ValueError` too, so the command line reports it in one line)"
-
 @patch
 def _stage_step(self:Trainer, st: Stage, batches: list) -> dict:
     groups = st.optimizer.param_groups  # AdamW's rate as lr_<stage>; Muon's (if any) as muon_lr_<stage>
@@ -252,6 +285,7 @@ def _stage_step(self:Trainer, st: Stage, batches: list) -> dict:
     for m in self.models.values(): m.zero_grad(set_to_none=True)
     return {**logs, **acc}
 
+# %% ../../nbs/40_trainer.ipynb #264b3076
 @patch
 def train_step(self:Trainer) -> dict:
     "One step of every active stage on `grad_accum_every` micro-batches; the logged values, averaged over processes"
@@ -265,46 +299,7 @@ def train_step(self:Trainer) -> dict:
     self.step += 1
     return reduce_mean(logs)
 
-# %% ../../nbs/40_trainer.ipynb #7474cecf
-TRAINING_CLI_NAMES = dict(resume='--resume', force_clear_prev_results='--force-clear', results_folder='--results-folder',
-                          num_train_steps='--num-train-steps', batch_size='--batch-size',
-                          grad_accum_every='--grad-accum-every', log_with='--log-with')
-# accelerate's trackers and the packages (any one of them) each needs
-TRACKER_PACKAGES = dict(tensorboard=('tensorboard', 'tensorboardX'), wandb=('wandb',), comet_ml=('comet_ml',), aim=('aim',),
-                        mlflow=('mlflow',), clearml=('clearml',), dvclive=('dvclive',), swanlab=('swanlab',), trackio=('trackio',))
-
-@patch
-def _arg(self:Trainer, k: str, v=None) -> str:
-    "How a message names argument `k` set to `v`: `resume=True` from Python, `--resume` with `arg_names`"
-    flag = self.arg_names.get(k)
-    if flag is None: return k if v is None else f'{k}={v!r}'
-    return flag if v is None or v is True else f'{flag} {v}'
-
-def _importable(name: str) -> bool:
-    try: importlib.import_module(name); return True
-    except ImportError: return False
-
-@patch
-def _trackers(self:Trainer, log_with) -> list:
-    "accelerate's `log_with` list ('csv': our `CSVTracker`); an unknown tracker or a missing package fails now"
-    out = []
-    for t in ([] if log_with is None else log_with if isinstance(log_with, (list, tuple)) else [log_with]):
-        if t == 'csv': out.append(CSVTracker('run', self.results_folder)); continue
-        if isinstance(t, str):
-            if t not in TRACKER_PACKAGES:
-                raise ValueError(f"{self._arg('log_with', t)}: unknown tracker; use csv, none or one of {', '.join(TRACKER_PACKAGES)}")
-            if not any(map(_importable, TRACKER_PACKAGES[t])):
-                pkg = TRACKER_PACKAGES[t][0]
-                raise ImportError(f"{self._arg('log_with', t)} needs the {pkg} package, which is not installed: "
-                                  f"pip install {pkg}, or log to metrics.csv with {self._arg('log_with', 'csv')}")
-        out.append(t)
-    return out
-
 # %% ../../nbs/40_trainer.ipynb #4f074f30
-def _same_device(a: torch.device, b: torch.device) -> bool:
-    "Whether `a` names device `b` (`cuda` without an index names whatever CUDA device `b` is)"
-    return a.type == b.type and (a.index is None or b.index is None or a.index == b.index)
-
 @patch
 def to(self:Trainer, device=None):
     "For audiolm-pytorch code: the trainer itself when `device` is the one accelerate placed the models on"
@@ -327,29 +322,6 @@ def cuda(self:Trainer, device: int | None = None):
     return self.to(torch.device('cuda', device) if exists(device) else 'cuda')
 
 # %% ../../nbs/40_trainer.ipynb #382f52bb
-class _Recorded:
-    "A batch sampler that also appends each batch's indices to `log`; the loader yields batches in the same order"
-    def __init__(self, sampler, log: deque): self.sampler, self.log = sampler, log
-    def __iter__(self):
-        for b in self.sampler: self.log.append(b); yield b
-
-def nonfinite_rows(batch) -> list[int]:
-    "Items (rows) of a collated batch (a tensor, or lists/tuples/dicts of them) holding a NaN or infinite float"
-    if torch.is_tensor(batch):
-        if not batch.is_floating_point() or batch.ndim == 0 or torch.isfinite(batch).all(): return []
-        return (~torch.isfinite(batch)).reshape(len(batch), -1).any(1).nonzero().flatten().tolist()
-    parts = batch.values() if isinstance(batch, dict) else batch if isinstance(batch, (list, tuple)) else []
-    return sorted({i for p in parts for i in nonfinite_rows(p)})
-
-def describe_items(ds, idxs: list[int]) -> str:
-    "Items `idxs` of `ds` as an error names them: with their files when the dataset (under any `Subset`) has `files`"
-    while isinstance(ds, Subset): idxs, ds = [int(ds.indices[i]) for i in idxs], ds.dataset
-    out = f"item(s) {', '.join(map(str, idxs))} of the {type(ds).__name__}"
-    files = getattr(ds, 'files', None)
-    if isinstance(files, (list, tuple)) and all(0 <= i < len(files) for i in idxs):
-        out += ' (' + ', '.join(str(files[i]) for i in idxs) + ')'
-    return out
-
 @patch
 def _check_batch(self:Trainer, batch, idxs: list):
     "Raise on every process, naming the items, if any process's micro-batch holds NaN/inf (call on every process)"
@@ -378,6 +350,7 @@ def validate(self:Trainer) -> dict:
             for k, v in {'loss': loss, **breakdown}.items(): acc[k] = acc.get(k, 0.) + float(v) / len(batches)
     return {f'valid_{k}': v for k, v in reduce_mean(acc).items()}
 
+# %% ../../nbs/40_trainer.ipynb #7cb05bdd
 @patch
 def make_samples(self:Trainer, batch) -> dict:
     "`{name: 1-d wave}` to save as `samples/{step}.{name}.wav` + one spectrogram PNG (default: nothing)"
@@ -438,18 +411,6 @@ def close(self:Trainer):
         dist.barrier(); dist.destroy_process_group()
 
 # %% ../../nbs/40_trainer.ipynb #b17e18e1
-def list_checkpoints(folder, prefix: str) -> list[Path]:
-    "The checkpoints `{prefix}.{step}.pt` in `folder`, oldest (lowest step) first"
-    folder, pat = Path(folder), re.compile(rf'^{re.escape(prefix)}\.(\d+)\.pt$')
-    if not folder.is_dir(): return []
-    found = [(int(m[1]), p) for p in folder.iterdir() if (m := pat.match(p.name))]
-    return [p for _, p in sorted(found)]
-
-@patch
-def checkpoints(self:Trainer) -> list:
-    "This run's checkpoints in `results_folder`, oldest first"
-    return list_checkpoints(self.results_folder, self.ckpt_prefix)
-
 @patch
 def state_dict(self:Trainer, rng: list | None = None) -> dict:
     "Everything needed to continue training (see above)"

@@ -23,9 +23,44 @@ from .utils import add_training_args
 # %% auto #0
 __all__ = ['SOUNDSTREAM_PRESETS', 'SoundStreamTrainer', 'add_train_soundstream_args', 'train_soundstream_cli']
 
-# %% ../../nbs/41_soundstream_trainer.ipynb #dd52ef16
+# %% ../../nbs/41_soundstream_trainer.ipynb #93f1eace
 _NAMES = dict(recon='recon', multi_spectral='spec', compressed_spectral='cspec', adversarial='adv', feature='feat', commit='commit')
 
+def _named(breakdown: dict, drop: tuple = ()) -> dict:
+    "A generator loss breakdown under the short names the logs print, without its total and the `drop` terms"
+    return {_NAMES.get(k, k): v for k, v in breakdown.items() if k not in ('total', *drop)}
+
+def _wave(batch): return batch[0] if isinstance(batch, (tuple, list)) else batch
+
+def _crop_length(soundstream, data_max_length: int | None, data_max_length_seconds: float | None) -> int:
+    "Samples in a training crop of a folder's files: `data_max_length`, or `data_max_length_seconds` at the codec's rate"
+    if exists(data_max_length) and exists(data_max_length_seconds):
+        raise ValueError('give data_max_length (samples) or data_max_length_seconds, not both')
+    if exists(data_max_length_seconds): data_max_length = int(data_max_length_seconds * soundstream.target_sample_hz)
+    if not exists(data_max_length):
+        raise ValueError('with folder=, give data_max_length_seconds (e.g. 1.0) or data_max_length (samples): '
+                         'training crops the files to that length')
+    if data_max_length < (mult := soundstream.seq_len_multiple_of):
+        raise ValueError(f'data_max_length {data_max_length} is shorter than one codec frame ({mult} samples)')
+    return data_max_length
+
+def _training_data(ss, folder, dataset, data_max_length: int | None, data_max_length_seconds: float | None):
+    "`(dataset, crop length)`: `dataset` as given, or the files of `folder` cropped to `data_max_length` samples (or seconds)"
+    if exists(folder) == exists(dataset):
+        raise ValueError('give exactly one of folder= (a folder of audio files) or dataset= (a Dataset of waves)')
+    if not exists(folder): return dataset, data_max_length
+    n = _crop_length(ss, data_max_length, data_max_length_seconds)
+    return SoundDataset(folder, target_sample_hz=ss.target_sample_hz, max_length=n, seq_len_multiple_of=ss.seq_len_multiple_of), n
+
+def _clip_samples(waves, models: dict) -> dict:
+    "`{'i.input': wave i, 'i.name': its reconstruction by models[name]}` for each wave of a batch"
+    out = {}
+    for i, w in enumerate(waves):
+        out[f'{i}.input'] = w
+        for k, m in models.items(): out[f'{i}.{k}'] = m(w[None], return_recons_only=True).reshape(-1)
+    return out
+
+# %% ../../nbs/41_soundstream_trainer.ipynb #5d304fd8
 class SoundStreamTrainer(Trainer):
     "Train a `SoundStream` on `folder=` (audio files) or `dataset=` (a Dataset of 1-d waves); see above"
     print_keys = ('recon', 'spec', 'cspec', 'adv', 'feat', 'commit', 'discr')
@@ -38,22 +73,10 @@ class SoundStreamTrainer(Trainer):
                  discr_max_grad_norm: float | None = 1., grad_accum_every: int = 1, adversarial_start_step: int = 5000,
                  discr_start_step: int | None = None, apply_grad_penalty_every: int = 4, log_losses_every: int = 1,
                  use_wandb_tracking: bool = False, **kwargs):
-        if exists(folder) == exists(dataset):
-            raise ValueError('give exactly one of folder= (a folder of audio files) or dataset= (a Dataset of waves)')
-        ss, mult = soundstream, soundstream.seq_len_multiple_of
-        if exists(folder):
-            if exists(data_max_length) and exists(data_max_length_seconds):
-                raise ValueError('give data_max_length (samples) or data_max_length_seconds, not both')
-            if exists(data_max_length_seconds): data_max_length = int(data_max_length_seconds * ss.target_sample_hz)
-            if not exists(data_max_length):
-                raise ValueError('with folder=, give data_max_length_seconds (e.g. 1.0) or data_max_length (samples): '
-                                 'training crops the files to that length')
-            if data_max_length < mult:
-                raise ValueError(f'data_max_length {data_max_length} is shorter than one codec frame ({mult} samples)')
-            dataset = SoundDataset(folder, target_sample_hz=ss.target_sample_hz, max_length=data_max_length,
-                                   seq_len_multiple_of=mult)
+        ss = soundstream
+        dataset, data_max_length = _training_data(ss, folder, dataset, data_max_length, data_max_length_seconds)
         self.skipped_files = getattr(dataset, 'skipped', {})  # the dataset's own dict: files found unreadable later join it
-        self.soundstream, self.adversarial_start_step = ss, adversarial_start_step
+        self.soundstream, self.adversarial_start_step, self.sample_hz = ss, adversarial_start_step, ss.target_sample_hz
         self.apply_grad_penalty_every, self._recons = apply_grad_penalty_every, {}
         dws = default(discr_warmup_steps, warmup_steps)
         stages = [Stage('gen', ss.generator_parameters(), self.generator_step, lr=lr, muon_lr=muon_lr, wd=wd, warmup_steps=warmup_steps,
@@ -68,7 +91,6 @@ class SoundStreamTrainer(Trainer):
                          batch_size=batch_size, valid_dataset=default(valid_dataset, val_dataset), collate_fn=collate_pad,
                          grad_accum_every=grad_accum_every, log_every=log_losses_every,
                          hparams=hp | kwargs.pop('hparams', {}), **kwargs)
-        self.sample_hz = ss.target_sample_hz
         if self.skipped_files:
             self.print(f'training on {len(dataset)} audio files; skipped {len(self.skipped_files)} unusable one(s): '
                        + ', '.join(Path(p).name for p in list(self.skipped_files)[:5]))
@@ -76,39 +98,30 @@ class SoundStreamTrainer(Trainer):
     @property
     def unwrapped_soundstream(self): return self.soundstream
 
-    @staticmethod
-    def _wave(batch): return batch[0] if isinstance(batch, (tuple, list)) else batch
-
     def train_step(self) -> dict:
         self._recons.clear()
         return super().train_step()
 
     def generator_step(self, batch):
-        total, bd, recon = self.soundstream.generator_loss(self._wave(batch), adversarial=self.step >= self.adversarial_start_step)
+        total, bd, recon = self.soundstream.generator_loss(_wave(batch), adversarial=self.step >= self.adversarial_start_step)
         if self.stages[1].active(self.step): self._recons[id(batch)] = recon.detach()  # for the discriminator stage
-        return total, {_NAMES.get(k, k): v for k, v in bd.items() if k != 'total'}
+        return total, _named(bd)
 
     def discriminator_step(self, batch):
         gp = self.apply_grad_penalty_every > 0 and self.step % self.apply_grad_penalty_every == 0
-        total, bd = self.soundstream.discriminator_loss(self._wave(batch), apply_grad_penalty=gp,
-                                                        recon=self._recons.pop(id(batch), None))
+        total, bd = self.soundstream.discriminator_loss(_wave(batch), apply_grad_penalty=gp, recon=self._recons.pop(id(batch), None))
         return total, {k: v for k, v in bd.items() if k != 'total'}
 
     def valid_loss(self, batch):
         "Generator losses without the adversarial terms (comparable across the whole run)"
-        total, bd, _ = self.soundstream.generator_loss(self._wave(batch), adversarial=False)
-        return total, {_NAMES.get(k, k): v for k, v in bd.items() if k not in ('total', 'adversarial', 'feature')}
+        total, bd, _ = self.soundstream.generator_loss(_wave(batch), adversarial=False)
+        return total, _named(bd, drop=('adversarial', 'feature'))
 
     def make_samples(self, batch) -> dict:
         "Each validation clip, its reconstruction, and the EMA model's reconstruction"
-        out = {}
-        for i, w in enumerate(self._wave(batch)):
-            out[f'{i}.input'] = w
-            out[f'{i}.recon'] = self.soundstream(w[None], return_recons_only=True).reshape(-1)
-            if exists(self.ema): out[f'{i}.recon_ema'] = self.ema_model(w[None], return_recons_only=True).reshape(-1)
-        return out
+        return _clip_samples(_wave(batch), dict(recon=self.soundstream) | (dict(recon_ema=self.ema_model) if exists(self.ema) else {}))
 
-# %% ../../nbs/41_soundstream_trainer.ipynb #42817fb0
+# %% ../../nbs/41_soundstream_trainer.ipynb #182aeb50
 SOUNDSTREAM_PRESETS = {
     'tiny': dict(channels=4, strides=(2, 4, 5), channel_mults=(2, 4, 8), codebook_dim=32, codebook_size=64,
                  rq_num_quantizers=4, attn_window_size=8, attn_depth=1, attn_heads=2, attn_dim_head=8,
@@ -134,6 +147,7 @@ def add_train_soundstream_args(p: argparse.ArgumentParser):
                       save_model_every=1000)  # their types check ranges: a bad count is argparse's one-line error
     return p
 
+# %% ../../nbs/41_soundstream_trainer.ipynb #0d060760
 def train_soundstream_cli(args) -> SoundStreamTrainer:
     "Run `audiolm train soundstream` with parsed `args`; returns the trainer after training"
     from audiolm_nb.codec.soundstream import SoundStream

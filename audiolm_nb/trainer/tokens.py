@@ -24,11 +24,16 @@ from .. import __version__
 from ..core import exists, default, cast_tuple, resample
 from ..checkpoint import atomic_save, safe_load, CheckpointError
 from ..data import SoundDataset, pad_stack
+from ..loading import (fingerprint, grid_factor, describe, tokenizer_diff, add_tokenizer_args, load_wav2vec,
+                                load_codec)
+_all_ = ['fingerprint', 'grid_factor', 'describe', 'tokenizer_diff', 'add_tokenizer_args', 'load_wav2vec', 'load_codec']
+
+KINDS = ('semantic', 'codes')   # the two kinds of token ids: semantic ids and codec codes
 
 # %% auto #0
-__all__ = ['KINDS', 'split_item', 'FrameGrid', 'AudioItems', 'pad_ids', 'collate_items', 'fingerprint', 'grid_factor',
-           'run_tokenizer', 'tokenize', 'describe', 'Tokenizers', 'build_token_cache', 'tokenizer_diff', 'TokenDataset',
-           'add_tokenizer_args', 'load_wav2vec', 'load_codec', 'add_tokenize_args', 'tokenize_cli']
+__all__ = ['KINDS', 'split_item', 'FrameGrid', 'AudioItems', 'pad_ids', 'collate_items', 'run_tokenizer', 'tokenize',
+           'Tokenizers', 'build_token_cache', 'TokenDataset', 'add_tokenize_args', 'tokenize_cli', 'fingerprint',
+           'grid_factor', 'describe', 'tokenizer_diff', 'add_tokenizer_args', 'load_wav2vec', 'load_codec']
 
 # %% ../../nbs/41a_token_cache.ipynb #3d53c954
 def split_item(item) -> tuple[str | None, list[Tensor]]:
@@ -153,22 +158,7 @@ def collate_items(items: list[dict]) -> dict:
         if k in keys: out[k] = pad_ids([it[k] for it in items])
     return out
 
-# %% ../../nbs/41a_token_cache.ipynb #b01d1d66
-KINDS = ('semantic', 'codes')
-
-def fingerprint(model: nn.Module) -> str:
-    "A short hash of a model's class and state dict (its weights and buffers)"
-    h = hashlib.sha1(type(model).__name__.encode())
-    for k, v in sorted(model.state_dict().items()):
-        t = v.detach().cpu().contiguous().reshape(-1)
-        h.update(f'{k}:{t.dtype}:{tuple(v.shape)}'.encode()); h.update(t.view(torch.uint8).numpy().tobytes())
-    return h.hexdigest()[:16]
-
-def grid_factor(model) -> int:
-    "Samples per frame for cropping: the downsample factor, or `seq_len_multiple_of` when that is a larger multiple"
-    ds, mult = int(model.downsample_factor), getattr(model, 'seq_len_multiple_of', None)
-    return math.lcm(ds, int(mult)) if exists(mult) else ds
-
+# %% ../../nbs/41a_token_cache.ipynb #4a029d64
 @torch.no_grad()
 def run_tokenizer(model: nn.Module, kind: str, waves: Tensor) -> Tensor:
     "Ids of a batch of equal-length waves `(b, n)`, the model in eval mode: `(b, frames)` or `(b, frames, q)` codes"
@@ -188,13 +178,7 @@ def tokenize(model: nn.Module, kind: str, waves: Tensor, lengths: Tensor | None 
             raise RuntimeError(f'{type(model).__name__} returned {r.shape[0]} frames for {l} samples; expected {l // ds}')
     return pad_ids([r[:l // ds] for r, l in zip(rows, lens)])
 
-def describe(model: nn.Module, kind: str) -> dict:
-    "What a token cache records about the tokenizer that made its `kind` ids"
-    out = dict(cls=type(model).__name__, codebook_size=int(model.codebook_size), target_sample_hz=int(model.target_sample_hz),
-               downsample_factor=int(model.downsample_factor), grid_factor=grid_factor(model), fingerprint=fingerprint(model))
-    if kind == 'codes': out.update(num_quantizers=int(model.num_quantizers), groups=int(getattr(model, 'rq_groups', 1) or 1))
-    return out
-
+# %% ../../nbs/41a_token_cache.ipynb #7b384bfa
 class Tokenizers:
     "The frozen models that turn audio into ids — a semantic tokenizer and/or a codec — and their frame grid"
     def __init__(self, wav2vec: nn.Module | None = None, codec: nn.Module | None = None):
@@ -260,10 +244,6 @@ def build_token_cache(source, path, wav2vec: nn.Module | None = None, codec: nn.
     return atomic_save(pkg, path)
 
 # %% ../../nbs/41a_token_cache.ipynb #39ed30e0
-def tokenizer_diff(recorded: dict, given: dict) -> dict:
-    "`{field: (recorded, given)}` where two `describe` dicts differ: empty when they describe the same tokenizer"
-    return {f: (recorded.get(f), v) for f, v in given.items() if recorded.get(f) != v}
-
 class TokenDataset(Dataset):
     "Items `dict(semantic=..., codes=..., text=...)` from a token cache, windows of at most `max_seconds` on the grid"
     def __init__(self, path, kinds: Sequence[str] | None = None, max_seconds: float | None = None,
@@ -308,39 +288,7 @@ class TokenDataset(Dataset):
         if self.with_text: out['text'] = self.texts[i] or ''
         return out
 
-# %% ../../nbs/41a_token_cache.ipynb #0ce56c1c
-def add_tokenizer_args(p, semantic: bool = True, codec: bool = True):
-    "Add the options that choose the semantic tokenizer and/or the codec to an argparse parser"
-    if semantic:
-        p.add_argument('--kmeans', default=None, help='k-means centres (.npz/.safetensors): MFCC ones for the default '
-                       'tokenizer, or HuBERT ones with --hubert (default: the MFCC centres shipped with audiolm_nb)')
-        p.add_argument('--allow-pickle', action='store_true', help='accept a pickled --kmeans file (the reference\'s '
-                       'joblib .bin). Unpickling runs code from the file: only for files you trust; better, convert '
-                       "it once: KMeansQuantizer.load(path, allow_pickle=True).save('km.npz')")
-        p.add_argument('--hubert', default=None, help='HuBERT checkpoint (fairseq .pt or Hugging Face folder); needs --kmeans')
-        p.add_argument('--hubert-layer', type=int, default=9)
-    if codec: p.add_argument('--codec', default=None, help='SoundStream checkpoint (from .save() or the soundstream trainer)')
-    return p
-
-def load_wav2vec(args) -> nn.Module:
-    "The semantic tokenizer chosen by `add_tokenizer_args` options"
-    pickle_ok = getattr(args, 'allow_pickle', False)
-    if exists(getattr(args, 'hubert', None)):
-        if not exists(args.kmeans): raise ValueError('--hubert needs --kmeans (k-means centres fitted on that HuBERT layer)')
-        from audiolm_nb.semantic.hubert import HubertWithKmeans
-        return HubertWithKmeans(checkpoint_path=args.hubert, kmeans_path=args.kmeans, output_layer=args.hubert_layer,
-                                allow_pickle=pickle_ok)
-    from audiolm_nb.semantic.mel_tokenizer import MelKmeansTokenizer
-    if not exists(getattr(args, 'kmeans', None)): return MelKmeansTokenizer.default()
-    return MelKmeansTokenizer(args.kmeans, allow_pickle=pickle_ok)
-
-def load_codec(path) -> nn.Module:
-    "A `SoundStream` from a checkpoint that stores its configuration"
-    if not exists(path): raise ValueError('this command needs --codec PATH: a SoundStream checkpoint '
-                                          '(train one with `audiolm train soundstream`)')
-    from audiolm_nb.codec.soundstream import SoundStream
-    return SoundStream.init_and_load_from(path).eval()
-
+# %% ../../nbs/41a_token_cache.ipynb #9a27294c
 def add_tokenize_args(p):
     "Options of `audiolm tokenize`"
     p.add_argument('--folder', required=True, help='folder of audio files (searched recursively)')

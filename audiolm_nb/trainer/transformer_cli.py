@@ -12,21 +12,19 @@ from pathlib import Path
 
 from ..core import exists, default
 from ..cli import json_object
-from .tokens import (TokenDataset, Tokenizers, add_tokenizer_args, load_wav2vec, load_codec,
-                                       tokenizer_diff)
+from ..loading import (add_tokenizer_args, load_wav2vec, load_codec, tokenizer_diff, FINE_ARCHS, DEFAULT_FINE_ARCH,
+                                build_transformer, USES, TOKENIZER_NAMES)
+from .tokens import TokenDataset, Tokenizers
 from .utils import add_training_args
 from .base import TRAINING_CLI_NAMES
+_all_ = ['FINE_ARCHS', 'DEFAULT_FINE_ARCH', 'build_transformer', 'USES', 'TOKENIZER_NAMES']   # defined in audiolm_nb.loading
 
 # %% auto #0
-__all__ = ['FINE_ARCHS', 'DEFAULT_FINE_ARCH', 'TRANSFORMER_PRESETS', 'USES', 'TOKENIZER_NAMES', 'add_train_semantic_args',
-           'add_train_coarse_args', 'add_train_fine_args', 'transformer_config', 'build_transformer', 'run_record',
-           'train_semantic_cli', 'train_coarse_cli', 'train_fine_cli']
+__all__ = ['TRANSFORMER_PRESETS', 'add_train_semantic_args', 'add_train_coarse_args', 'add_train_fine_args', 'transformer_config',
+           'run_record', 'train_semantic_cli', 'train_coarse_cli', 'train_fine_cli', 'FINE_ARCHS', 'DEFAULT_FINE_ARCH',
+           'build_transformer', 'USES', 'TOKENIZER_NAMES']
 
 # %% ../../nbs/42b_transformer_cli.ipynb #aa774d22
-FINE_ARCHS = dict(parallel='ParallelFineTransformer', autoregressive='FineTransformer')
-# bench/results/fine_stage_parallel_vs_ar.json: a lower loss than autoregressive (tiny overfit, and held-out at equal
-# steps), 54× faster sampling (150 new frames: 76 ms against 4.1 s, int8, 1 thread)
-DEFAULT_FINE_ARCH = 'parallel'
 TRANSFORMER_PRESETS = {
     'tiny': dict(dim=64, depth=2, heads=4, dim_head=16),
     'small': dict(dim=256, depth=4, heads=4, dim_head=64),
@@ -79,25 +77,7 @@ def transformer_config(kind: str, meta: dict, preset: str = 'small', overrides: 
         if kind == 'fine': cfg['num_fine_quantizers'] = levels - num_coarse_quantizers
     return cfg | (overrides or {})
 
-def build_transformer(kind: str, cfg: dict, t5=None, arch: str = 'autoregressive'):
-    "The `kind` transformer (for 'fine', of architecture `arch`: 'parallel' or 'autoregressive') built from `cfg`"
-    from audiolm_nb.transformer.semantic import SemanticTransformer
-    from audiolm_nb.transformer.coarse import CoarseTransformer
-    from audiolm_nb.transformer.fine import FineTransformer
-    from audiolm_nb.transformer.parallel_fine import ParallelFineTransformer
-    if arch not in FINE_ARCHS: raise ValueError(f'--arch must be one of {list(FINE_ARCHS)}, got {arch!r}')
-    fine = ParallelFineTransformer if arch == 'parallel' else FineTransformer
-    cls = dict(semantic=SemanticTransformer, coarse=CoarseTransformer, fine=fine)[kind]
-    if exists(t5) and cls is ParallelFineTransformer:
-        raise ValueError('--t5: the parallel fine transformer takes no text; train the fine stage without --t5 (the coarse '
-                         'codes carry the text), or with --arch autoregressive')
-    if exists(t5): cfg = dict(cfg, has_condition=True, t5_name=t5)
-    return cls(**cfg)
-
 # %% ../../nbs/42b_transformer_cli.ipynb #e5346d1b
-USES = dict(semantic=('semantic',), coarse=('semantic', 'codes'), fine=('codes',))   # the tokenizers each is trained on
-TOKENIZER_NAMES = dict(semantic='semantic tokenizer (--kmeans, --hubert)', codes='codec (--codec)')
-
 def run_record(kind: str, args, meta: dict) -> dict:
     "What `model_config.json` holds for a `kind` run trained on the tokenizers described by `meta`"
     trained_on = {k: meta[k] for k in USES[kind]}
@@ -164,6 +144,7 @@ def _train_cli(kind: str, args):
     tr.close()
     return tr
 
+# %% ../../nbs/42b_transformer_cli.ipynb #7f3dac77
 def train_semantic_cli(args):
     "Run `audiolm train semantic`; returns the trainer after training"
     return _train_cli('semantic', args)

@@ -27,7 +27,7 @@ from ..transformer.wrappers import (SemanticTransformerWrapper, CoarseTransforme
 # %% auto #0
 __all__ = ['TransformerTrainer', 'SemanticTransformerTrainer', 'CoarseTransformerTrainer', 'FineTransformerTrainer']
 
-# %% ../../nbs/42_transformer_trainers.ipynb #ceee4a09
+# %% ../../nbs/42_transformer_trainers.ipynb #6115f246
 def _max_seconds(data_max_length: int | None, data_max_length_seconds: float | None, sample_hz: int) -> float | None:
     if exists(data_max_length) and exists(data_max_length_seconds):
         raise ValueError('give data_max_length (samples) or data_max_length_seconds, not both')
@@ -43,6 +43,41 @@ def _stand_ins(meta: dict) -> dict:
                                        rq_groups=m.get('groups', 1))
     return out
 
+# %% ../../nbs/42_transformer_trainers.ipynb #dc3dac09
+def _training_data(tr, wav2vec, codec, folder, dataset, tokens, valid, data_max_length: int | None,
+                   data_max_length_seconds: float | None, dataset_sample_hz) -> tuple:
+    "`(train, valid, max seconds)` for `tr` (its `name`, `needs` and `transformer`); sets `tr.tokenizers` and `tr.frame_rates`"
+    if sum(exists(x) for x in (folder, dataset, tokens)) != 1:
+        raise ValueError('give exactly one of folder= (audio files), dataset= (audio or (text, audio) items, or a '
+                         'TokenDataset) or tokens= (a token cache written by `audiolm tokenize`)')
+    tr.tokenizers, by_kind, lengths = None, dict(semantic=wav2vec, codes=codec), (data_max_length, data_max_length_seconds)
+    if exists(tokens) or isinstance(dataset, TokenDataset):
+        with_text = None if getattr(tr.transformer, 'has_condition', False) else False
+        ds = dataset if exists(dataset) else TokenDataset(tokens, kinds=tr.needs, with_text=with_text)
+        max_s = _max_seconds(*lengths, ds.meta.get(tr.needs[0], {}).get('target_sample_hz', 16000))
+        if exists(max_s): ds.max_units = ds.grid.max_units(max_s)
+        missing = [k for k in tr.needs if k not in ds.kinds]
+        if missing: raise ValueError(f"the {tr.name} transformer trains on {tr.needs} ids but the token cache "
+                                     f"'{ds.path}' gives {ds.kinds}: rebuild it with the missing tokenizer")
+        ds.check(wav2vec=wav2vec, codec=codec)
+        check_compatibility(**_stand_ins(ds.meta), **{f'{tr.name}_transformer': tr.transformer})
+        tr.frame_rates = {k: ds.meta[k]['target_sample_hz'] / ds.meta[k]['downsample_factor'] for k in ds.kinds}
+        convert = lambda d: d
+    else:
+        missing = [('wav2vec' if k == 'semantic' else 'codec') for k in tr.needs if not exists(by_kind[k])]
+        if missing: raise ValueError(f'training the {tr.name} transformer on audio needs {" and ".join(missing)}= '
+                                     '(or train from a token cache: tokens=)')
+        tr.tokenizers = Tokenizers(**{('wav2vec' if k == 'semantic' else 'codec'): by_kind[k] for k in tr.needs})
+        grid = tr.tokenizers.grid
+        max_s = _max_seconds(*lengths, grid.sample_hz[0])
+        tr.frame_rates = {k: m.target_sample_hz / m.downsample_factor for k, m in tr.tokenizers.models.items()}
+        convert = lambda d, crop=True: d if isinstance(d, AudioItems) else AudioItems(
+            d, grid, max_s, random_crop=crop, dataset_sample_hz=dataset_sample_hz)
+        ds = convert(default(folder, dataset))
+    if exists(valid) and not isinstance(valid, TokenDataset): valid = convert(valid)
+    return ds, valid, max_s
+
+# %% ../../nbs/42_transformer_trainers.ipynb #ceee4a09
 class TransformerTrainer(Trainer):
     "What the three trainers share: data (audio or a token cache), the loss stage, texts; subclasses add the loss"
     name: str = 'transformer'
@@ -55,37 +90,9 @@ class TransformerTrainer(Trainer):
                  data_max_length_seconds: float | None = None, dataset_sample_hz: int | Sequence[int] | None = None,
                  lr: float = 3e-4, wd: float = 0., betas: tuple = (0.9, 0.99), warmup_steps: int = 100,
                  schedule: str = 'constant', min_lr_ratio: float = 0., max_grad_norm: float | None = 0.5, **kwargs):
-        if sum(exists(x) for x in (folder, dataset, tokens)) != 1:
-            raise ValueError('give exactly one of folder= (audio files), dataset= (audio or (text, audio) items, or a '
-                             'TokenDataset) or tokens= (a token cache written by `audiolm tokenize`)')
-        self.transformer, self.wrapper, self.codec, self.tokenizers = transformer, wrapper, codec, None
-        by_kind = dict(semantic=wav2vec, codes=codec)
-        if exists(tokens) or isinstance(dataset, TokenDataset):
-            with_text = None if getattr(transformer, 'has_condition', False) else False
-            ds = dataset if exists(dataset) else TokenDataset(tokens, kinds=self.needs, with_text=with_text)
-            first = ds.meta.get(self.needs[0], {}).get('target_sample_hz', 16000)
-            max_s = _max_seconds(data_max_length, data_max_length_seconds, first)
-            if exists(max_s): ds.max_units = ds.grid.max_units(max_s)
-            missing = [k for k in self.needs if k not in ds.kinds]
-            if missing: raise ValueError(f"the {self.name} transformer trains on {self.needs} ids but the token cache "
-                                         f"'{ds.path}' gives {ds.kinds}: rebuild it with the missing tokenizer")
-            ds.check(wav2vec=wav2vec, codec=codec)
-            check_compatibility(**_stand_ins(ds.meta), **{f'{self.name}_transformer': transformer})
-            self.frame_rates = {k: ds.meta[k]['target_sample_hz'] / ds.meta[k]['downsample_factor'] for k in ds.kinds}
-            convert = lambda d: d
-        else:
-            missing = [('wav2vec' if k == 'semantic' else 'codec') for k in self.needs if not exists(by_kind[k])]
-            if missing: raise ValueError(f'training the {self.name} transformer on audio needs {" and ".join(missing)}= '
-                                         '(or train from a token cache: tokens=)')
-            self.tokenizers = Tokenizers(**{('wav2vec' if k == 'semantic' else 'codec'): by_kind[k] for k in self.needs})
-            grid = self.tokenizers.grid
-            max_s = _max_seconds(data_max_length, data_max_length_seconds, grid.sample_hz[0])
-            self.frame_rates = {k: m.target_sample_hz / m.downsample_factor for k, m in self.tokenizers.models.items()}
-            convert = lambda d, crop=True: d if isinstance(d, AudioItems) else AudioItems(
-                d, grid, max_s, random_crop=crop, dataset_sample_hz=dataset_sample_hz)
-            ds = convert(default(folder, dataset))
-        valid = default(valid_dataset, val_dataset)
-        if exists(valid) and not isinstance(valid, TokenDataset): valid = convert(valid)
+        self.transformer, self.wrapper, self.codec = transformer, wrapper, codec
+        ds, valid, max_s = _training_data(self, wav2vec, codec, folder, dataset, tokens, default(valid_dataset, val_dataset),
+                                          data_max_length, data_max_length_seconds, dataset_sample_hz)
         self.max_seconds = max_s
         first_item = ds[0]
         self.use_text = bool(getattr(transformer, 'has_condition', False))

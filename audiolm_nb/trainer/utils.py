@@ -25,7 +25,7 @@ from .muon import MuonAdamW, muon_param_groups, trainable_params, decay_groups
 # %% auto #0
 __all__ = ['get_optimizer', 'WarmupSchedule', 'get_scheduler', 'ResumableBatchSampler', 'fixed_batches', 'get_rng_state',
            'set_rng_state', 'CSVTracker', 'read_metrics', 'is_distributed', 'all_reduce_grads_', 'broadcast_',
-           'reduce_mean', 'broadcast_flag', 'gather_objects', 'run_on_main', 'non_negative_int', 'fraction',
+           'broadcast_flag', 'reduce_mean', 'gather_objects', 'run_on_main', 'non_negative_int', 'fraction',
            'add_training_args', 'format_losses', 'save_spectrograms', 'run_with_timeout']
 
 # %% ../../nbs/39_trainer_utils.ipynb #aa155fbc
@@ -64,9 +64,15 @@ def get_scheduler(optimizer, **kwargs) -> torch.optim.lr_scheduler.LambdaLR:
 # %% ../../nbs/39_trainer_utils.ipynb #99375752
 class ResumableBatchSampler(torch.utils.data.Sampler):
     "Endless seeded shuffling batch sampler over `n` items, sharded over `num_replicas`, starting at global batch `start`"
-    def __init__(self, n: int, batch_size: int, num_replicas: int = 1, rank: int = 0, seed: int = 0,
-                 shuffle: bool = True, start: int = 0, batch_size_name: str | None = None):
-        # `batch_size_name`: how errors name the batch size (a trainer run from the command line passes `--batch-size`)
+    def __init__(self,
+                 n: int,  # items in the data set
+                 batch_size: int,  # items per batch, per process
+                 num_replicas: int = 1,  # processes
+                 rank: int = 0,  # this process
+                 seed: int = 0,  # epoch `e` is the permutation drawn from `seed + e`
+                 shuffle: bool = True,  # False: every epoch in order
+                 start: int = 0,  # global batches already consumed (where a resumed run starts)
+                 batch_size_name: str | None = None):  # how errors name the batch size (the command line: `--batch-size`)
         if batch_size < 1: raise ValueError(f'{batch_size_name or "batch_size"} must be at least 1, got {batch_size}')
         self.global_batch = batch_size * num_replicas
         self.per_epoch = n // self.global_batch
@@ -89,7 +95,13 @@ class ResumableBatchSampler(torch.utils.data.Sampler):
             yield perm[lo:lo + self.batch_size].tolist()
             k += 1
 
-def fixed_batches(n: int, batch_size: int, num_replicas: int = 1, rank: int = 0, max_batches: int | None = None) -> list:
+# %% ../../nbs/39_trainer_utils.ipynb #488e25c6
+def fixed_batches(n: int,  # items in the data set
+                  batch_size: int,  # items per batch, per process
+                  num_replicas: int = 1,  # processes
+                  rank: int = 0,  # this process
+                  max_batches: int | None = None,  # at most this many batches (None: enough to cover every item)
+                 ) -> list:
     "Deterministic batches covering `n` items in order, the same count on every process (wrapping around)"
     g = batch_size * num_replicas
     nb = max(1, math.ceil(n / g))
@@ -148,6 +160,7 @@ class CSVTracker(GeneralTracker):
         keep = [rows[0]] + [r for r in rows[1:] if r[0] in ('', 'None') or int(r[0]) <= step]
         with open(self.path, 'w', newline='') as f: csv.writer(f).writerows(keep)
 
+# %% ../../nbs/39_trainer_utils.ipynb #300ca2a3
 def read_metrics(path) -> dict[str, list[tuple[int, float]]]:
     "Read a `metrics.csv` (file or its folder) as `{name: [(step, value), ...]}`"
     path = Path(path)
@@ -161,6 +174,7 @@ def read_metrics(path) -> dict[str, list[tuple[int, float]]]:
 
 # %% ../../nbs/39_trainer_utils.ipynb #15dfde27
 def is_distributed() -> bool:
+    "Whether this process is one of several in an initialised process group"
     return dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1
 
 def all_reduce_grads_(params: Iterable[torch.Tensor]):
@@ -178,6 +192,7 @@ def all_reduce_grads_(params: Iterable[torch.Tensor]):
         if f > 0: p.grad = (flat[i:i + n] / dist.get_world_size()).view_as(p).to(p.dtype).to(p.device)
         i += n
 
+# %% ../../nbs/39_trainer_utils.ipynb #508d59f3
 def broadcast_(tensors: Iterable[torch.Tensor], src: int = 0):
     "Copy `tensors` (in place) from process `src` to all others, one collective per dtype"
     if not is_distributed(): return
@@ -189,6 +204,14 @@ def broadcast_(tensors: Iterable[torch.Tensor], src: int = 0):
         i = 0
         for t in ts: t.data.copy_(flat[i:i + t.numel()].view_as(t)); i += t.numel()
 
+def broadcast_flag(ok: bool, src: int = 0) -> bool:
+    "`ok` as seen by process `src`, on every process"
+    if not is_distributed(): return ok
+    t = torch.tensor([int(ok)], device='cuda' if dist.get_backend() == 'nccl' else 'cpu')
+    dist.broadcast(t, src)
+    return bool(t.item())
+
+# %% ../../nbs/39_trainer_utils.ipynb #1fe8da13
 def reduce_mean(values: dict[str, float]) -> dict[str, float]:
     "Mean of each value over processes (every process must pass the same keys)"
     if not is_distributed() or not values: return dict(values)
@@ -198,13 +221,6 @@ def reduce_mean(values: dict[str, float]) -> dict[str, float]:
     dist.all_reduce(t)
     out = {k: v / dist.get_world_size() for k, v in zip(keys, t.tolist())}
     return {k: out[k] for k in values}
-
-def broadcast_flag(ok: bool, src: int = 0) -> bool:
-    "`ok` as seen by process `src`, on every process"
-    if not is_distributed(): return ok
-    t = torch.tensor([int(ok)], device='cuda' if dist.get_backend() == 'nccl' else 'cpu')
-    dist.broadcast(t, src)
-    return bool(t.item())
 
 def gather_objects(obj) -> list:
     "`[obj of process 0, obj of process 1, ...]` (small objects only)"
@@ -240,6 +256,7 @@ def fraction(value: str) -> float:
     if not 0 <= x < 1: raise argparse.ArgumentTypeError(f'must be at least 0 and below 1, got {value}')
     return x
 
+# %% ../../nbs/39_trainer_utils.ipynb #4ec2ec2f
 def add_training_args(p: argparse.ArgumentParser, *, num_train_steps: int = 10_000, batch_size: int = 8,
                       data_max_length_seconds: float = 1., lr: float = 3e-4, warmup_steps: int = 100,
                       max_grad_norm: float = 1., save_results_every: int = 100, save_model_every: int = 1000):
