@@ -27,10 +27,16 @@ def _local_encodec_checkpoint() -> Path | None:
     p = Path(torch.hub.get_dir()) / 'checkpoints' / ENCODEC_24KHZ_CHECKPOINT
     return p if p.is_file() else None
 
+# %% ../../nbs/14_encodec.ipynb #6bd16b7d
 class EncodecWrapper(nn.Module):
     "EnCodec 24 kHz with SoundStream's codec interface; codes (batch, frames, quantizers)"
-    def __init__(self, *, pretrained: bool = True, checkpoint_path: str | Path | None = None, bandwidth: float = 6.,
-                 allow_download: bool = False, target_sample_hz: int = 24000, strides: tuple = (2, 4, 5, 8)):
+    def __init__(self, *,
+                 pretrained: bool = True,  # load EnCodec's trained weights (`checkpoint_path`, else torch hub's cache)
+                 checkpoint_path: str | Path | None = None,  # a local `encodec_24khz-d7cc33bc.th`; loaded whatever `pretrained` says
+                 bandwidth: float = 6.,  # kbps: 1.5, 3, 6, 12 or 24, i.e. 2, 4, 8, 16 or 32 quantizers
+                 allow_download: bool = False,  # fetch the weights from Meta's server when they are not in the cache
+                 target_sample_hz: int = 24000,  # the reference's argument; must be 24000
+                 strides: tuple = (2, 4, 5, 8)):  # the encoder's strides; their product must be EnCodec's hop, 320
         super().__init__()
         from encodec import EncodecModel
         if target_sample_hz != 24000: raise ValueError('EncodecWrapper wraps the 24 kHz EnCodec model: target_sample_hz must be 24000')
@@ -60,41 +66,24 @@ class EncodecWrapper(nn.Module):
         self.codebook_size = self.model.quantizer.bins
         self.codebook_dim = self.model.quantizer.dimension
 
-    def _load(self, path):
-        "Load EnCodec's state dict from `path`; a bad file is one `CheckpointError` naming it and the cause"
-        from audiolm_nb.checkpoint import safe_load, CheckpointError, _check_shapes
-        sd = safe_load(path)  # missing, truncated, corrupt, or a pickle that would run code: safe_load's message
-        if isinstance(sd, dict) and isinstance(sd.get('model'), dict): sd = sd['model']
-        what = f"checkpoint '{path}' is not an EnCodec 24 kHz state dict"
-        if not isinstance(sd, dict): raise CheckpointError(f'{what}: it holds a {type(sd).__name__}, not a dict of tensors')
-        own = self.model.state_dict()
-        missing, unexpected = [k for k in own if k not in sd], [k for k in sd if k not in own]
-        if missing or unexpected:
-            parts = [f"it lacks {len(missing)} of the model's {len(own)} tensors (e.g. '{missing[0]}')" if missing else '',
-                     f"it holds {len(unexpected)} the model does not have (e.g. '{unexpected[0]}')" if unexpected else '']
-            raise CheckpointError(f"{what}: {'; '.join(p for p in parts if p)}")
-        if bad := [k for k in own if not torch.is_tensor(sd[k])]:
-            raise CheckpointError(f"{what}: its entry '{bad[0]}' is not a tensor ({type(sd[bad[0]]).__name__})")
-        _check_shapes(self.model, sd, path)  # names each tensor whose shape differs
-        self.model.load_state_dict(sd)
-
-    @torch.no_grad()
-    def _init_random_codebooks(self):
-        # EnCodec's codebooks start at zero and wait for k-means on a training batch. Give them random
-        # vectors at the scale of the (random) encoder's output on noise, halving per residual level,
-        # so that a random model's codes are spread over the codebook.
+# %% ../../nbs/14_encodec.ipynb #4c773c70
+@patch
+def _init_random_codebooks(self: EncodecWrapper):
+    "Random codebook vectors at the scale of the random encoder's output, halving per residual level"
+    with torch.no_grad():
         probe = torch.randn(1, 1, 24000, generator=torch.Generator().manual_seed(0)) * 0.1
         scale = self.model.encoder(probe).std().item()
         for i, layer in enumerate(self.model.quantizer.vq.layers):
             cb = layer._codebook
             cb.embed.normal_(0, scale * 0.5 ** i); cb.embed_avg.copy_(cb.embed); cb.inited.fill_(1.)
 
-    @property
-    def seq_len_multiple_of(self) -> int: return math.prod(self.strides)
-    @property
-    def downsample_factor(self) -> int: return self.seq_len_multiple_of
+# %% ../../nbs/14_encodec.ipynb #c87dc5e3
+@patch(as_prop=True)
+def seq_len_multiple_of(self: EncodecWrapper) -> int: return math.prod(self.strides)
+@patch(as_prop=True)
+def downsample_factor(self: EncodecWrapper) -> int: return self.seq_len_multiple_of
 
-# %% ../../nbs/14_encodec.ipynb #280d2f2b
+# %% ../../nbs/14_encodec.ipynb #2ead615a
 def _prepare(self, audio: Tensor, input_sample_hz: int | None) -> tuple[Tensor, int]:
     if not torch.is_tensor(audio) or not audio.is_floating_point():
         raise ValueError('audio must be a float tensor of shape (samples,), (batch, samples) or (batch, 1, samples)')
@@ -114,6 +103,7 @@ def encode(self: EncodecWrapper, audio: Tensor, input_sample_hz: int | None = No
     codes = self.model.quantizer.encode(emb, self.model.frame_rate, self.bandwidth)
     return rearrange(codes, 'q b n -> b n q')
 
+# %% ../../nbs/14_encodec.ipynb #7fb9aa62
 @patch
 def get_emb_from_indices(self: EncodecWrapper, codes: Tensor) -> Tensor:
     "codes (batch, frames, quantizers) -> quantized embeddings (batch, frames, codebook_dim)"
@@ -126,6 +116,7 @@ def get_emb_from_indices(self: EncodecWrapper, codes: Tensor) -> Tensor:
         raise ValueError(f'codes must lie in [0, {self.codebook_size}), got [{codes.min().item()}, {codes.max().item()}]')
     return rearrange(self.model.quantizer.decode(rearrange(codes.long(), 'b n q -> q b n')), 'b d n -> b n d')
 
+# %% ../../nbs/14_encodec.ipynb #b4818374
 @patch
 def decode_from_codebook_indices(self: EncodecWrapper, codes: Tensor) -> Tensor:
     "codes (batch, frames, quantizers) -> wave (batch, 1, frames * downsample_factor)"
@@ -141,3 +132,23 @@ def forward(self: EncodecWrapper, x: Tensor, input_sample_hz: int | None = None,
         recon = self.decode_from_codebook_indices(codes)[..., :n]
         return recon[:, 0] if x.ndim == 1 else recon
     return self.get_emb_from_indices(codes), codes, None
+
+# %% ../../nbs/14_encodec.ipynb #463efd81
+@patch
+def _load(self: EncodecWrapper, path):
+    "Load EnCodec's state dict from `path`; a bad file is one `CheckpointError` naming it and the cause"
+    from audiolm_nb.checkpoint import safe_load, CheckpointError, _check_shapes
+    sd = safe_load(path)  # missing, truncated, corrupt, or a pickle that would run code: safe_load's message
+    if isinstance(sd, dict) and isinstance(sd.get('model'), dict): sd = sd['model']
+    what = f"checkpoint '{path}' is not an EnCodec 24 kHz state dict"
+    if not isinstance(sd, dict): raise CheckpointError(f'{what}: it holds a {type(sd).__name__}, not a dict of tensors')
+    own = self.model.state_dict()
+    missing, unexpected = [k for k in own if k not in sd], [k for k in sd if k not in own]
+    if missing or unexpected:
+        parts = [f"it lacks {len(missing)} of the model's {len(own)} tensors (e.g. '{missing[0]}')" if missing else '',
+                 f"it holds {len(unexpected)} the model does not have (e.g. '{unexpected[0]}')" if unexpected else '']
+        raise CheckpointError(f"{what}: {'; '.join(p for p in parts if p)}")
+    if bad := [k for k in own if not torch.is_tensor(sd[k])]:
+        raise CheckpointError(f"{what}: its entry '{bad[0]}' is not a tensor ({type(sd[bad[0]]).__name__})")
+    _check_shapes(self.model, sd, path)  # names each tensor whose shape differs
+    self.model.load_state_dict(sd)

@@ -123,18 +123,36 @@ def gradient_penalty(waves: list[Tensor], logits: list[Tensor], weight: float = 
         total = total + (weight / 2 * sq if center == 0 else weight * (sq.add(1e-12).sqrt() - center).square()).mean()
     return total
 
-# %% ../../nbs/11c_losses.ipynb #850abda6
+# %% ../../nbs/11c_losses.ipynb #854b6892
 @dataclass
 class LossWeights:
     "Weights of the terms of the generator loss, and of the discriminator's gradient penalty"
-    recon: float = 1.
-    multi_spectral: float = 1.
-    adversarial: float = 1.
-    feature: float = 100.
-    commit: float = 1.
-    grad_penalty: float = 10.
-    compressed_spectral: float = 3e4
+    recon: float = 1.  # waveform L1 (`wave_l1_loss`)
+    multi_spectral: float = 1.  # multi-scale mel loss
+    adversarial: float = 1.  # the generator's hinge loss
+    feature: float = 100.  # feature matching
+    commit: float = 1.  # the quantizer's commitment loss
+    grad_penalty: float = 10.  # γ of the discriminator's gradient penalty, when applied
+    compressed_spectral: float = 3e4  # power-law compressed STFT loss (0: not computed)
 
+# %% ../../nbs/11c_losses.ipynb #fcd5eaa7
+def _scale_name(s: float) -> str:
+    return 'scale_1' if s == 1 else f'scale_1_{round(1 / s)}'
+
+def _discriminators(discr_multi_scales, wave_discr_kwargs, stft_discriminator, use_stft_discriminator, stft_normalized,
+                    complex_stft_discr_logits_abs, complex_stft_discr_kwargs) -> nn.ModuleDict:
+    "One waveform discriminator per scale, then the STFT discriminator (the user's, or the built-in one)"
+    discrs = {_scale_name(s): WaveDiscriminator(scale=s, **(wave_discr_kwargs or {})) for s in discr_multi_scales}
+    if stft_discriminator is not None:
+        if not use_stft_discriminator: raise ValueError('stft_discriminator= was given with use_stft_discriminator=False: drop one')
+        discrs['stft'] = UserDiscriminator(stft_discriminator)
+    elif use_stft_discriminator:
+        discrs['stft'] = ComplexSTFTDiscriminator(stft_normalized=stft_normalized, logits_abs=complex_stft_discr_logits_abs,
+                                                  **(complex_stft_discr_kwargs or {}))
+    if not discrs: raise ValueError('no discriminator: give discr_multi_scales or use_stft_discriminator=True')
+    return nn.ModuleDict(discrs)
+
+# %% ../../nbs/11c_losses.ipynb #cd66833e
 @contextmanager
 def frozen(module: nn.Module):
     "Temporarily set `requires_grad=False` on `module`'s parameters (restored on exit)"
@@ -144,6 +162,17 @@ def frozen(module: nn.Module):
     finally:
         for p, f in flags: p.requires_grad_(f)
 
+def _adversarial_terms(discriminators: nn.ModuleDict, orig: Tensor, recon: Tensor) -> tuple[Tensor, Tensor]:
+    "The generator's hinge and feature-matching losses, each averaged over the (frozen) discriminators"
+    adv, feat, both = 0., 0., torch.cat([orig, recon])
+    with frozen(discriminators):
+        for d in discriminators.values():
+            logits, feats = d(both)
+            adv = adv + hinge_gen_loss(logits.chunk(2)[1])
+            feat = feat + feature_matching_loss(*zip(*(f.chunk(2) for f in feats)))
+    return adv / len(discriminators), feat / len(discriminators)
+
+# %% ../../nbs/11c_losses.ipynb #ea628217
 def _as_wave(t: Tensor, name: str) -> Tensor:
     if isinstance(t, Tensor) and t.ndim == 2: t = rearrange(t, 'b n -> b 1 n')
     if not isinstance(t, Tensor) or t.ndim != 3 or t.shape[1] != 1:
@@ -151,10 +180,19 @@ def _as_wave(t: Tensor, name: str) -> Tensor:
         raise ValueError(f'{name} must be a wave of shape (batch, 1, samples), got {shape}')
     return t
 
-def _scale_name(s: float) -> str:
-    return 'scale_1' if s == 1 else f'scale_1_{round(1 / s)}'
+def _loss_inputs(orig: Tensor, recon: Tensor) -> tuple[Tensor, Tensor]:
+    "`orig` (detached) and `recon` as waves `(b, 1, n)` of the same shape"
+    orig, recon = _as_wave(orig, 'orig'), _as_wave(recon, 'recon')
+    if orig.shape != recon.shape:
+        raise ValueError(f'orig {tuple(orig.shape)} and recon {tuple(recon.shape)} must have the same shape; '
+                         'curtail both to the same length')
+    return orig.detach(), recon
 
-# %% ../../nbs/11c_losses.ipynb #617526d2
+def _with_total(terms: dict[str, Tensor], total: Tensor) -> dict[str, Tensor]:
+    "The breakdown a loss returns: its terms and its total, detached"
+    return {**{k: v.detach() for k, v in terms.items()}, 'total': total.detach()}
+
+# %% ../../nbs/11c_losses.ipynb #f597de3b
 class SoundStreamLosses(nn.Module):
     "SoundStream's losses; owns the discriminators. See `generator_loss` and `discriminator_loss`."
     def __init__(self, *, target_sample_hz: int = 16000, recon_loss_weight: float = 1.,
@@ -172,73 +210,43 @@ class SoundStreamLosses(nn.Module):
         self.weights = LossWeights(recon_loss_weight, multi_spectral_recon_loss_weight, adversarial_loss_weight,
                                    feature_loss_weight, commit_loss_weight, grad_penalty_weight, compressed_spectral_loss_weight)
         self.grad_penalty_center = grad_penalty_center
-        discrs = {_scale_name(s): WaveDiscriminator(scale=s, **(wave_discr_kwargs or {})) for s in discr_multi_scales}
-        if stft_discriminator is not None:
-            if not use_stft_discriminator: raise ValueError('stft_discriminator= was given with use_stft_discriminator=False: drop one')
-            discrs['stft'] = UserDiscriminator(stft_discriminator)
-        elif use_stft_discriminator:
-            discrs['stft'] = ComplexSTFTDiscriminator(stft_normalized=stft_normalized, logits_abs=complex_stft_discr_logits_abs,
-                                                      **(complex_stft_discr_kwargs or {}))
-        if not discrs: raise ValueError('no discriminator: give discr_multi_scales or use_stft_discriminator=True')
-        self.discriminators = nn.ModuleDict(discrs)
+        self.discriminators = _discriminators(discr_multi_scales, wave_discr_kwargs, stft_discriminator, use_stft_discriminator,
+                                              stft_normalized, complex_stft_discr_logits_abs, complex_stft_discr_kwargs)
         self.multi_spectral = MultiScaleSpectralLoss(sample_hz=target_sample_hz, window_powers_of_two=multi_spectral_window_powers_of_two,
-                                                     n_mels=multi_spectral_n_mels, n_fft_min=multi_spectral_n_ffts,
-                                                     normalized=stft_normalized)
+                                                     n_mels=multi_spectral_n_mels, n_fft_min=multi_spectral_n_ffts, normalized=stft_normalized)
         self.compressed_spectral = CompressedSpectralLoss(window_powers_of_two=compressed_spectral_window_powers_of_two,
-                                                          power=compressed_spectral_power,
-                                                          complex_weight=compressed_spectral_complex_weight)
-
-    def _inputs(self, orig, recon):
-        orig, recon = _as_wave(orig, 'orig'), _as_wave(recon, 'recon')
-        if orig.shape != recon.shape:
-            raise ValueError(f'orig {tuple(orig.shape)} and recon {tuple(recon.shape)} must have the same shape; '
-                             'curtail both to the same length')
-        return orig.detach(), recon
+                                                          power=compressed_spectral_power, complex_weight=compressed_spectral_complex_weight)
 
     def generator_loss(self, orig: Tensor, recon: Tensor, commit_loss: Tensor | float | None = None,
                        adversarial: bool = True) -> tuple[Tensor, dict[str, Tensor]]:
         """Generator objective for waves `(b, 1, n)`. Returns `(total, breakdown)`; the breakdown
         holds the unweighted, detached terms and 'total'. `adversarial=False` (or both adversarial
         weights 0) runs no discriminator; 'adversarial' and 'feature' are then 0."""
-        orig, recon = self._inputs(orig, recon)
+        orig, recon = _loss_inputs(orig, recon)
         w, zero = self.weights, recon.new_zeros(())
         commit = zero if commit_loss is None else torch.as_tensor(commit_loss, device=recon.device, dtype=recon.dtype).sum()
         terms = {'recon': wave_l1_loss(orig, recon), 'multi_spectral': self.multi_spectral(orig, recon),
                  'compressed_spectral': self.compressed_spectral(orig, recon) if w.compressed_spectral else zero,
                  'adversarial': zero, 'feature': zero, 'commit': commit}
         adversarial = adversarial and (w.adversarial != 0 or w.feature != 0)
-        if adversarial:
-            adv, feat, both = 0., 0., torch.cat([orig, recon])
-            with frozen(self.discriminators):
-                for d in self.discriminators.values():
-                    logits, feats = d(both)
-                    adv = adv + hinge_gen_loss(logits.chunk(2)[1])
-                    feat = feat + feature_matching_loss(*zip(*(f.chunk(2) for f in feats)))
-            n = len(self.discriminators)
-            terms['adversarial'], terms['feature'] = adv / n, feat / n
+        if adversarial: terms['adversarial'], terms['feature'] = _adversarial_terms(self.discriminators, orig, recon)
         total = (w.recon * terms['recon'] + w.multi_spectral * terms['multi_spectral'] + w.commit * terms['commit']
                  + w.compressed_spectral * terms['compressed_spectral']
                  + (w.adversarial * terms['adversarial'] + w.feature * terms['feature'] if adversarial else 0.))
-        breakdown = {k: v.detach() for k, v in terms.items()}
-        breakdown['total'] = total.detach()
-        return total, breakdown
+        return total, _with_total(terms, total)
 
     def discriminator_loss(self, orig: Tensor, recon: Tensor,
                            apply_grad_penalty: bool = False) -> tuple[Tensor, dict[str, Tensor]]:
         """Sum over discriminators of their hinge losses (+ gradient penalty if asked). `recon` is
         detached. Returns `(total, breakdown)` with one 'discr_<name>' term per discriminator."""
-        orig, recon = self._inputs(orig, recon)
+        orig, recon = _loss_inputs(orig, recon)
         recon, breakdown, total, waves, reals = recon.detach(), {}, 0., [], []
         for name, d in self.discriminators.items():
             x = orig.clone().requires_grad_() if apply_grad_penalty else orig
-            logits, _ = d(torch.cat([x, recon]))
-            real, fake = logits.chunk(2)
+            real, fake = d(torch.cat([x, recon]))[0].chunk(2)
             breakdown[f'discr_{name}'] = loss = hinge_discr_loss(real, fake)
-            total = total + loss
-            waves.append(x); reals.append(real)
+            total, waves, reals = total + loss, waves + [x], reals + [real]
         if apply_grad_penalty:
             breakdown['grad_penalty'] = gp = gradient_penalty(waves, reals, weight=1., center=self.grad_penalty_center)
             total = total + self.weights.grad_penalty * gp
-        breakdown = {k: v.detach() for k, v in breakdown.items()}
-        breakdown['total'] = total.detach()
-        return total, breakdown
+        return total, _with_total(breakdown, total)

@@ -7,6 +7,7 @@ Docs: https://audiolm-nb.github.io/audiolm_nb/soundstream.html.md"""
 # %% ../../nbs/12_soundstream.ipynb #b3c34ccc
 from __future__ import annotations
 import math
+from types import SimpleNamespace
 from typing import NamedTuple
 
 import torch
@@ -19,20 +20,98 @@ from ..checkpoint import Saveable
 from ..precision import guard_low_precision
 from .quantize import Quantizer
 from .discriminators import AbsentDiscriminator
-from .losses import SoundStreamLosses, hinge_discr_loss, gradient_penalty
+from .losses import SoundStreamLosses, hinge_discr_loss, gradient_penalty, _loss_inputs
 from .layers import CausalConv1d, EncoderBlock, DecoderBlock, LocalTransformer, FiLM, apply_weight_norm
 
 # %% auto #0
 __all__ = ['EncodedAudio', 'SoundStream', 'AudioLMSoundStream', 'MusicLMSoundStream']
 
-# %% ../../nbs/12_soundstream.ipynb #61bd571f
+# %% ../../nbs/12_soundstream.ipynb #dbb296d9
 class EncodedAudio(NamedTuple):
     quantized: Tensor    # (batch, frames, codebook_dim), input of the decoder
     codes: Tensor        # (batch, frames, quantizers), long; -1 = quantizer dropped
     commit_loss: Tensor  # scalar
     num_samples: int     # samples before padding to a multiple of downsample_factor
 
+# %% ../../nbs/12_soundstream.ipynb #2f53826a
+def _check_arguments(a) -> int:
+    "Raise a `ValueError` for arguments SoundStream cannot honour; -> the codebook size"
+    if a.input_channels != 1: raise ValueError('SoundStream supports mono audio only (input_channels=1)')
+    if a.use_gate_loop_layers:
+        raise ValueError('use_gate_loop_layers=True is not supported in audiolm_nb (it needs the gateloop-transformer package, '
+                         'is not in the SoundStream paper and its recurrence is not tested for causal streaming here): '
+                         'for more context use a larger attn_depth or attn_window_size')
+    if exists(a.rq_rotation_trick) and (a.use_lookup_free_quantizer or a.use_finite_scalar_quantizer):
+        raise ValueError('rq_rotation_trick applies to residual VQ codebooks only: drop it with LFQ or FSQ')
+    if len(a.strides) != len(a.channel_mults):
+        raise ValueError(f'one channel multiplier per stride: {len(a.strides)} strides, {len(a.channel_mults)} channel_mults')
+    if a.use_lookup_free_quantizer and a.use_finite_scalar_quantizer:
+        raise ValueError('choose one of use_lookup_free_quantizer and use_finite_scalar_quantizer')
+    codebook_size = a.codebook_size
+    if exists(a.finite_scalar_quantizer_levels):
+        if not a.use_finite_scalar_quantizer:
+            raise ValueError('finite_scalar_quantizer_levels needs use_finite_scalar_quantizer=True')
+        n = math.prod(a.finite_scalar_quantizer_levels)
+        if exists(codebook_size) and codebook_size != n:
+            raise ValueError(f'codebook_size={codebook_size} but finite_scalar_quantizer_levels multiply to {n}')
+        codebook_size = n
+    return default(codebook_size, 4096)
+
+# %% ../../nbs/12_soundstream.ipynb #10e867e8
+def _conv_stack(a, encoder: bool) -> nn.Sequential:
+    "The causal convolutions: wave -> `codebook_dim` channels at 1/prod(strides) the rate (`encoder`), or back"
+    chans = (a.channels, *(a.channels * m for m in a.channel_mults))
+    pairs = list(zip(chans[:-1], chans[1:]))
+    blk = dict(squeeze_excite=a.squeeze_excite, pad_mode=a.pad_mode, activation=a.activation)
+    if encoder:
+        return nn.Sequential(
+            CausalConv1d(a.input_channels, a.channels, 7, pad_mode=a.pad_mode),
+            *[EncoderBlock(ci, co, s, a.enc_cycle_dilations, **blk) for (ci, co), s in zip(pairs, a.strides)],
+            CausalConv1d(chans[-1], a.codebook_dim, 3, pad_mode=a.pad_mode))
+    return nn.Sequential(
+        CausalConv1d(a.codebook_dim, chans[-1], 7, pad_mode=a.pad_mode),
+        *[DecoderBlock(co, ci, s, a.dec_cycle_dilations, **blk) for (ci, co), s in zip(reversed(pairs), reversed(a.strides))],
+        CausalConv1d(a.channels, a.input_channels, 7, pad_mode=a.pad_mode))
+
+# %% ../../nbs/12_soundstream.ipynb #a9d7c433
+def _local_attention(a) -> LocalTransformer | None:
+    "The local-attention transformer over the frames, or None"
+    if not (a.use_local_attn and a.attn_depth > 0): return None
+    return LocalTransformer(dim=a.codebook_dim, depth=a.attn_depth, heads=a.attn_heads, dim_head=a.attn_dim_head,
+                            window_size=a.attn_window_size, xpos_scale_base=a.attn_xpos_scale_base,
+                            dynamic_pos_bias=a.attn_dynamic_pos_bias)
+
+# %% ../../nbs/12_soundstream.ipynb #18a5fa80
+def _make_quantizer(a, codebook_size: int) -> Quantizer:
+    "Residual VQ (the default), LFQ or FSQ, with `codebook_size` entries per codebook"
+    kind = 'lfq' if a.use_lookup_free_quantizer else 'fsq' if a.use_finite_scalar_quantizer else 'rvq'
+    qkw = dict(a.rq_kwargs or {})
+    if kind == 'rvq':
+        qkw = dict(decay=a.rq_ema_decay, commitment_weight=a.rq_commitment_weight, kmeans_init=a.rq_kmeans_init,
+                   threshold_ema_dead_code=a.rq_threshold_ema_dead_code, stochastic_sample_codes=a.rq_stochastic_sample_codes,
+                   **({} if a.rq_rotation_trick is None else dict(rotation_trick=a.rq_rotation_trick)), **qkw)
+    n = a.rq_num_quantizers
+    return Quantizer(dim=a.codebook_dim, codebook_size=codebook_size, num_quantizers=n, groups=a.rq_groups, kind=kind,
+                     quantize_dropout=a.quantize_dropout and n > 1,
+                     quantize_dropout_cutoff_index=min(a.quantize_dropout_cutoff_index, n - 1),
+                     quantize_dropout_multiple_of=a.rq_quantize_dropout_multiple_of,
+                     fsq_levels=a.finite_scalar_quantizer_levels, **qkw)
+
+# %% ../../nbs/12_soundstream.ipynb #6e452da6
+# SoundStream's arguments passed on to SoundStreamLosses under the same name (None: the losses' default)
+_LOSS_ARGS = ('recon_loss_weight', 'multi_spectral_recon_loss_weight', 'adversarial_loss_weight', 'feature_loss_weight',
+              'multi_spectral_window_powers_of_two', 'multi_spectral_n_ffts', 'multi_spectral_n_mels', 'discr_multi_scales',
+              'stft_normalized', 'complex_stft_discr_logits_abs', 'compressed_spectral_loss_weight', 'complex_stft_discr_kwargs')
+
+def _losses(a) -> SoundStreamLosses:
+    "The losses and discriminators, with SoundStream's loss arguments that are not None"
+    kw = {k: getattr(a, k) for k in _LOSS_ARGS if exists(getattr(a, k))}
+    if exists(d := a.stft_discriminator): kw['stft_discriminator'] = AbsentDiscriminator(d) if isinstance(d, str) else d
+    return SoundStreamLosses(target_sample_hz=a.target_sample_hz, **kw, **(a.losses_kwargs or {}))
+
+# %% ../../nbs/12_soundstream.ipynb #19b04382
 class SoundStream(Saveable, nn.Module):
+    "SoundStream codec: causal conv encoder, local attention, residual quantizer, causal conv decoder; owns its losses"
     # checkpoints from before these arguments: ELU, plain convolutions, trained without the compressed STFT loss,
     # no denoising FiLM, the built-in STFT discriminator; the reference's keywords accepted later, at their defaults
     config_defaults_before = dict(activation='elu', weight_norm=False, compressed_spectral_loss_weight=0.,
@@ -51,8 +130,7 @@ class SoundStream(Saveable, nn.Module):
                  attn_dim_head: int = 64, attn_heads: int = 8, attn_depth: int = 1, attn_xpos_scale_base: int | None = None,
                  attn_dynamic_pos_bias: bool = False, use_gate_loop_layers: bool = False,
                  squeeze_excite: bool = False, quantizer_film: bool = False, denoising_film: bool = False,
-                 pad_mode: str = 'constant',
-                 activation: str = 'snake', weight_norm: bool = True,
+                 pad_mode: str = 'constant', activation: str = 'snake', weight_norm: bool = True,
                  # losses and discriminators (audiolm_nb.codec.losses.SoundStreamLosses); None = its default
                  recon_loss_weight: float | None = None, multi_spectral_recon_loss_weight: float | None = None,
                  adversarial_loss_weight: float | None = None, feature_loss_weight: float | None = None,
@@ -62,89 +140,25 @@ class SoundStream(Saveable, nn.Module):
                  compressed_spectral_loss_weight: float | None = None, losses_kwargs: dict | None = None,
                  stft_discriminator: nn.Module | str | None = None, complex_stft_discr_kwargs: dict | None = None):
         super().__init__()
-        if input_channels != 1: raise ValueError('SoundStream supports mono audio only (input_channels=1)')
-        if use_gate_loop_layers:
-            raise ValueError('use_gate_loop_layers=True is not supported in audiolm_nb (it needs the gateloop-transformer package, '
-                             'is not in the SoundStream paper and its recurrence is not tested for causal streaming here): '
-                             'for more context use a larger attn_depth or attn_window_size')
-        if exists(rq_rotation_trick) and (use_lookup_free_quantizer or use_finite_scalar_quantizer):
-            raise ValueError('rq_rotation_trick applies to residual VQ codebooks only: drop it with LFQ or FSQ')
-        if len(strides) != len(channel_mults):
-            raise ValueError(f'one channel multiplier per stride: {len(strides)} strides, {len(channel_mults)} channel_mults')
-        if use_lookup_free_quantizer and use_finite_scalar_quantizer:
-            raise ValueError('choose one of use_lookup_free_quantizer and use_finite_scalar_quantizer')
-        if exists(finite_scalar_quantizer_levels):
-            if not use_finite_scalar_quantizer:
-                raise ValueError('finite_scalar_quantizer_levels needs use_finite_scalar_quantizer=True')
-            n = math.prod(finite_scalar_quantizer_levels)
-            if exists(codebook_size) and codebook_size != n:
-                raise ValueError(f'codebook_size={codebook_size} but finite_scalar_quantizer_levels multiply to {n}')
-            codebook_size = n
-        codebook_size = default(codebook_size, 4096)
+        a = SimpleNamespace(**{k: v for k, v in locals().items() if k not in ('self', '__class__')})  # for the builders
+        codebook_size = _check_arguments(a)
         self.strides, self.target_sample_hz, self.codebook_dim = tuple(strides), target_sample_hz, codebook_dim
         self.codebook_size, self.rq_groups, self.rq_num_quantizers = codebook_size, rq_groups, rq_num_quantizers
         self.num_quantizers = rq_groups * rq_num_quantizers  # code columns
         self.single_channel = True
-
-        chans = (channels, *(channels * m for m in channel_mults))
-        pairs = list(zip(chans[:-1], chans[1:]))
-        blk = dict(squeeze_excite=squeeze_excite, pad_mode=pad_mode, activation=activation)
-        self.encoder = nn.Sequential(
-            CausalConv1d(input_channels, channels, 7, pad_mode=pad_mode),
-            *[EncoderBlock(ci, co, s, enc_cycle_dilations, **blk) for (ci, co), s in zip(pairs, strides)],
-            CausalConv1d(chans[-1], codebook_dim, 3, pad_mode=pad_mode))
-        attn = dict(dim=codebook_dim, depth=attn_depth, heads=attn_heads, dim_head=attn_dim_head,
-                    window_size=attn_window_size, xpos_scale_base=attn_xpos_scale_base,
-                    dynamic_pos_bias=attn_dynamic_pos_bias)
-        self.encoder_attn = LocalTransformer(**attn) if use_local_attn and attn_depth > 0 else None
-
-        kind = 'lfq' if use_lookup_free_quantizer else 'fsq' if use_finite_scalar_quantizer else 'rvq'
-        qkw = dict(rq_kwargs or {})
-        if kind == 'rvq':
-            qkw = dict(decay=rq_ema_decay, commitment_weight=rq_commitment_weight, kmeans_init=rq_kmeans_init,
-                       threshold_ema_dead_code=rq_threshold_ema_dead_code,
-                       stochastic_sample_codes=rq_stochastic_sample_codes,
-                       **({} if rq_rotation_trick is None else dict(rotation_trick=rq_rotation_trick)), **qkw)
-        self.quantizer = Quantizer(dim=codebook_dim, codebook_size=codebook_size, num_quantizers=rq_num_quantizers,
-                                   groups=rq_groups, kind=kind, quantize_dropout=quantize_dropout and rq_num_quantizers > 1,
-                                   quantize_dropout_cutoff_index=min(quantize_dropout_cutoff_index, rq_num_quantizers - 1),
-                                   quantize_dropout_multiple_of=rq_quantize_dropout_multiple_of,
-                                   fsq_levels=finite_scalar_quantizer_levels, **qkw)
+        self.encoder, self.encoder_attn = _conv_stack(a, encoder=True), _local_attention(a)
+        self.quantizer = _make_quantizer(a, codebook_size)
         self.decoder_film = FiLM(codebook_dim, dim_cond=1) if quantizer_film else None
-        self.decoder_attn = LocalTransformer(**attn) if use_local_attn and attn_depth > 0 else None
-        self.decoder = nn.Sequential(
-            CausalConv1d(codebook_dim, chans[-1], 7, pad_mode=pad_mode),
-            *[DecoderBlock(co, ci, s, dec_cycle_dilations, **blk) for (ci, co), s in zip(reversed(pairs), reversed(strides))],
-            CausalConv1d(channels, input_channels, 7, pad_mode=pad_mode))
+        self.decoder_attn, self.decoder = _local_attention(a), _conv_stack(a, encoder=False)
         if weight_norm:
             for m in (self.encoder, self.decoder): apply_weight_norm(m)
-
-        loss_kw = dict(recon_loss_weight=recon_loss_weight, multi_spectral_recon_loss_weight=multi_spectral_recon_loss_weight,
-                       adversarial_loss_weight=adversarial_loss_weight, feature_loss_weight=feature_loss_weight,
-                       multi_spectral_window_powers_of_two=multi_spectral_window_powers_of_two,
-                       multi_spectral_n_ffts=multi_spectral_n_ffts, multi_spectral_n_mels=multi_spectral_n_mels,
-                       discr_multi_scales=discr_multi_scales, stft_normalized=stft_normalized,
-                       complex_stft_discr_logits_abs=complex_stft_discr_logits_abs,
-                       compressed_spectral_loss_weight=compressed_spectral_loss_weight,
-                       complex_stft_discr_kwargs=complex_stft_discr_kwargs,
-                       # a str names the class of a user's module whose weights a checkpoint holds (see below)
-                       stft_discriminator=AbsentDiscriminator(stft_discriminator) if isinstance(stft_discriminator, str)
-                                          else stft_discriminator)
-        loss_kw = {k: v for k, v in loss_kw.items() if exists(v)}
-        self.discriminators_and_losses = SoundStreamLosses(target_sample_hz=target_sample_hz, **loss_kw, **(losses_kwargs or {}))
+        self.discriminators_and_losses = _losses(a)
         if isinstance(stft_discriminator, nn.Module) and self._config.get('stft_discriminator') is stft_discriminator:
             # a checkpoint holds the module's weights (in the state dict) and its class's name, not its code
             cls = type(stft_discriminator); self._config['stft_discriminator'] = f'{cls.__module__}.{cls.__qualname__}'
         # made last, so that the other layers start from the same weights with or without them
         self.denoise_film = nn.ModuleDict(dict(encoder=FiLM(codebook_dim, dim_cond=2), decoder=FiLM(codebook_dim, dim_cond=2))
                                           ) if denoising_film else None
-
-    @property
-    def seq_len_multiple_of(self) -> int: return math.prod(self.strides)
-    @property
-    def downsample_factor(self) -> int: return self.seq_len_multiple_of
-    @property
-    def device(self) -> torch.device: return next(self.parameters()).device
 
     def generator_parameters(self) -> list[nn.Parameter]:
         "Everything but the discriminators: encoder, attention, quantizer, FiLM, decoder"
@@ -155,7 +169,15 @@ class SoundStream(Saveable, nn.Module):
     def discriminator_parameters(self) -> list[nn.Parameter]:
         return list(self.discriminators_and_losses.parameters())
 
-# %% ../../nbs/12_soundstream.ipynb #50b92d4d
+# %% ../../nbs/12_soundstream.ipynb #e3830269
+@patch(as_prop=True)
+def seq_len_multiple_of(self: SoundStream) -> int: return math.prod(self.strides)
+@patch(as_prop=True)
+def downsample_factor(self: SoundStream) -> int: return self.seq_len_multiple_of
+@patch(as_prop=True)
+def device(self: SoundStream) -> torch.device: return next(self.parameters()).device
+
+# %% ../../nbs/12_soundstream.ipynb #60776c68
 def _prepare(self: SoundStream, audio: Tensor, input_sample_hz: int | None = None) -> tuple[Tensor, int, bool]:
     "-> (wave (b, 1, n padded), n before padding, input was unbatched)"
     if not torch.is_tensor(audio): raise ValueError(f'audio must be a tensor, got {type(audio).__name__}')
@@ -174,13 +196,23 @@ def _prepare(self: SoundStream, audio: Tensor, input_sample_hz: int | None = Non
                          'repair or drop those items before encoding (codes of such audio are meaningless)')
     return pad_to_multiple(audio, self.seq_len_multiple_of), n, unbatched
 
+# %% ../../nbs/12_soundstream.ipynb #e7f5443b
+def _denoise_cond(self: SoundStream, is_denoising, like: Tensor) -> Tensor | None:
+    "The denoising FiLM condition, (batch, 2): [1, 0] to denoise, [0, 1] not to; None for `is_denoising=None`"
+    if is_denoising is None: return None
+    if self.denoise_film is None:
+        raise ValueError('is_denoising needs the denoising FiLM layers, which this SoundStream was built without: build it '
+                         'with denoising_film=True (off by default so that existing checkpoints keep their parameters)')
+    b, flag = like.shape[0], torch.as_tensor(is_denoising, device=like.device)
+    if flag.ndim > 1 or flag.numel() not in (1, b) or not ((flag == 0) | (flag == 1)).all():
+        raise ValueError(f'is_denoising must be a bool, or one bool per batch item ({b}), got {is_denoising!r}')
+    flag = flag.to(like.dtype).reshape(-1).expand(b)
+    return torch.stack([flag, 1 - flag], dim=-1)
+
+# %% ../../nbs/12_soundstream.ipynb #7a5fe709
 def _run(module: nn.Module, x: Tensor) -> Tensor:
     "module(x) with x cast to the module's dtype (a no-op unless it is a `for_cpu_inference` copy)"
     return module(x.to(next(module.parameters()).dtype))
-
-def _quantizer_fraction(self: SoundStream, codes: Tensor) -> Tensor:
-    "(batch,) fraction of the model's quantizers present in `codes` (b, n, q'), -1 = absent"
-    return (codes >= 0).float().mean(dim=(1, 2)) * (codes.shape[-1] / self.num_quantizers)
 
 @patch
 def encode(self: SoundStream, audio: Tensor, input_sample_hz: int | None = None, is_denoising=None) -> EncodedAudio:
@@ -193,6 +225,11 @@ def encode(self: SoundStream, audio: Tensor, input_sample_hz: int | None = None,
     q = self.quantizer(x)
     return EncodedAudio(q.quantized, q.codes, q.commit_loss, n)
 
+# %% ../../nbs/12_soundstream.ipynb #42a6d495
+def _quantizer_fraction(self: SoundStream, codes: Tensor) -> Tensor:
+    "(batch,) fraction of the model's quantizers present in `codes` (b, n, q'), -1 = absent"
+    return (codes >= 0).float().mean(dim=(1, 2)) * (codes.shape[-1] / self.num_quantizers)
+
 @patch
 def decode(self: SoundStream, quantized: Tensor, codes: Tensor | None = None, is_denoising=None) -> Tensor:
     "Quantized frames (batch, frames, codebook_dim) -> wave (batch, 1, frames * downsample_factor)"
@@ -204,6 +241,7 @@ def decode(self: SoundStream, quantized: Tensor, codes: Tensor | None = None, is
     if exists(self.decoder_attn): x = _run(self.decoder_attn, x)
     return _run(self.decoder, rearrange(x, 'b n d -> b d n')).to(quantized.dtype)
 
+# %% ../../nbs/12_soundstream.ipynb #46babdaa
 @patch
 def decode_from_codebook_indices(self: SoundStream, codes: Tensor, is_denoising=None) -> Tensor:
     "Codes (batch, frames, quantizers) or (groups, batch, frames, quantizers) -> wave (batch, 1, samples)"
@@ -214,7 +252,21 @@ def decode_from_codebook_indices(self: SoundStream, codes: Tensor, is_denoising=
     quantized = self.quantizer.get_output_from_indices(codes)
     return self.decode(quantized, codes.long(), is_denoising)
 
-# %% ../../nbs/12_soundstream.ipynb #6af452e1
+# %% ../../nbs/12_soundstream.ipynb #2502a0dd
+def _real(self: SoundStream, orig: Tensor, n: int, target: Tensor | None, is_denoising, input_sample_hz: int | None) -> Tensor:
+    "What the reconstruction of `orig` (prepared; `n` samples before padding) must match: `target`, prepared alike, or `orig`"
+    _denoise_cond(self, is_denoising, orig)  # its errors first
+    if target is None:
+        if is_denoising is not None and torch.as_tensor(is_denoising).bool().any():
+            raise ValueError('is_denoising=True trains the model to decode x as the clean audio: pass that audio as target=')
+        return orig
+    real, n_target, _ = _prepare(self, target, input_sample_hz)
+    if (real.shape[0], n_target) != (orig.shape[0], n):
+        raise ValueError(f'target has {real.shape[0]} item(s) of {n_target} samples but x has {orig.shape[0]} of {n}: '
+                         'target is what x should be decoded to (the clean audio, to denoise)')
+    return real
+
+# %% ../../nbs/12_soundstream.ipynb #a8bfae74
 @patch
 def generator_loss(self: SoundStream, wave: Tensor, adversarial: bool = True, input_sample_hz: int | None = None,
                    target: Tensor | None = None, is_denoising=None):
@@ -225,6 +277,7 @@ def generator_loss(self: SoundStream, wave: Tensor, adversarial: bool = True, in
     total, breakdown = self.discriminators_and_losses.generator_loss(orig, recon, enc.commit_loss, adversarial=adversarial)
     return total, breakdown, recon
 
+# %% ../../nbs/12_soundstream.ipynb #7d6c256e
 def _discr_inputs(self: SoundStream, wave, recon, input_sample_hz, target, is_denoising) -> tuple[Tensor, Tensor]:
     "(real, detached reconstruction) at the input's length, for the discriminators; `recon` is made when not given"
     orig, n, _ = _prepare(self, wave, input_sample_hz)
@@ -242,6 +295,7 @@ def discriminator_loss(self: SoundStream, wave: Tensor, apply_grad_penalty: bool
     real, recon = _discr_inputs(self, wave, recon, input_sample_hz, target, is_denoising)
     return self.discriminators_and_losses.discriminator_loss(real, recon, apply_grad_penalty=apply_grad_penalty)
 
+# %% ../../nbs/12_soundstream.ipynb #a9fdc9e5
 @patch
 def discriminator_losses(self: SoundStream, wave: Tensor, apply_grad_penalty: bool = False, recon: Tensor | None = None,
                          input_sample_hz: int | None = None, target: Tensor | None = None,
@@ -250,7 +304,7 @@ def discriminator_losses(self: SoundStream, wave: Tensor, apply_grad_penalty: bo
     one 'discr_<discriminator>' hinge loss each, then (with `apply_grad_penalty`) one weighted 'grad_penalty_<discriminator>'
     each; they sum to `discriminator_loss`'s total and each one's gradient reaches its own discriminator only"""
     dl = self.discriminators_and_losses
-    orig, recon = dl._inputs(*_discr_inputs(self, wave, recon, input_sample_hz, target, is_denoising))
+    orig, recon = _loss_inputs(*_discr_inputs(self, wave, recon, input_sample_hz, target, is_denoising))
     losses, penalties = [], []
     for name, d in dl.discriminators.items():
         x = orig.clone().requires_grad_() if apply_grad_penalty else orig
@@ -284,32 +338,6 @@ def forward(self: SoundStream, x: Tensor, target: Tensor | None = None, is_denoi
         return recon[:, 0] if x.ndim == 1 else recon
     total, breakdown, _ = self.generator_loss(x, adversarial=adversarial, **kw)
     return (total, breakdown) if return_loss_breakdown else total
-
-# %% ../../nbs/12_soundstream.ipynb #1c55764a
-def _denoise_cond(self: SoundStream, is_denoising, like: Tensor) -> Tensor | None:
-    "The denoising FiLM condition, (batch, 2): [1, 0] to denoise, [0, 1] not to; None for `is_denoising=None`"
-    if is_denoising is None: return None
-    if self.denoise_film is None:
-        raise ValueError('is_denoising needs the denoising FiLM layers, which this SoundStream was built without: build it '
-                         'with denoising_film=True (off by default so that existing checkpoints keep their parameters)')
-    b, flag = like.shape[0], torch.as_tensor(is_denoising, device=like.device)
-    if flag.ndim > 1 or flag.numel() not in (1, b) or not ((flag == 0) | (flag == 1)).all():
-        raise ValueError(f'is_denoising must be a bool, or one bool per batch item ({b}), got {is_denoising!r}')
-    flag = flag.to(like.dtype).reshape(-1).expand(b)
-    return torch.stack([flag, 1 - flag], dim=-1)
-
-def _real(self: SoundStream, orig: Tensor, n: int, target: Tensor | None, is_denoising, input_sample_hz: int | None) -> Tensor:
-    "What the reconstruction of `orig` (prepared; `n` samples before padding) must match: `target`, prepared alike, or `orig`"
-    _denoise_cond(self, is_denoising, orig)  # its errors first
-    if target is None:
-        if is_denoising is not None and torch.as_tensor(is_denoising).bool().any():
-            raise ValueError('is_denoising=True trains the model to decode x as the clean audio: pass that audio as target=')
-        return orig
-    real, n_target, _ = _prepare(self, target, input_sample_hz)
-    if (real.shape[0], n_target) != (orig.shape[0], n):
-        raise ValueError(f'target has {real.shape[0]} item(s) of {n_target} samples but x has {orig.shape[0]} of {n}: '
-                         'target is what x should be decoded to (the clean audio, to denoise)')
-    return real
 
 # %% ../../nbs/12_soundstream.ipynb #4d9702f5
 def AudioLMSoundStream(strides=(2, 4, 5, 8), target_sample_hz=16000, rq_num_quantizers=12, **kwargs) -> SoundStream:
