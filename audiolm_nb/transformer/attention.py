@@ -12,6 +12,7 @@ import math
 import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
+from fastcore.basics import patch
 from einops import rearrange, repeat
 from ..core import exists, default
 
@@ -200,30 +201,32 @@ class Attention(nn.Module):
 
     def _heads(self, t: Tensor, h: int) -> Tensor: return rearrange(t, 'b n (h d) -> b h n d', h=h)
 
-    def forward(self, x: Tensor, mask: Tensor | None = None, context: Tensor | None = None,
-                cache: KVCache | None = None, layer: int = 0) -> Tensor:
-        "`mask`: float bias or bool keep-mask broadcastable to `(b, heads, n, keys)`"
-        if self.cross:
-            q = self._heads(self.to_q(x), self.heads)
-            if exists(cache) and layer in cache.cross: k, v = cache.cross[layer]
-            else:
-                k, v = (self._heads(t, self.kv_heads) for t in self.to_kv(context).chunk(2, dim=-1))
-                nk, nv = (repeat(t, 'h n d -> b h n d', b=x.shape[0]) for t in self.null_kv)
-                k, v = torch.cat((nk, k), dim=-2), torch.cat((nv, v), dim=-2)
-                if exists(cache): cache.cross[layer] = (k, v)
+# %% ../../nbs/30_attention.ipynb #4969de9c
+@patch
+def forward(self: Attention, x: Tensor, mask: Tensor | None = None, context: Tensor | None = None,
+            cache: KVCache | None = None, layer: int = 0) -> Tensor:
+    "`mask`: float bias or bool keep-mask broadcastable to `(b, heads, n, keys)`"
+    if self.cross:
+        q = self._heads(self.to_q(x), self.heads)
+        if exists(cache) and layer in cache.cross: k, v = cache.cross[layer]
         else:
-            kv_dim = self.kv_heads * self.dim_head
-            q, k, v = self.to_qkv(x).split((self.heads * self.dim_head, kv_dim, kv_dim), dim=-1)
-            q, k, v = self._heads(q, self.heads), self._heads(k, self.kv_heads), self._heads(v, self.kv_heads)
-            if exists(cache): k, v = cache.update(layer, k, v)
-        if exists(mask) and mask.is_floating_point() and mask.dtype != q.dtype: mask = mask.to(q.dtype)  # autocast
-        dropout = self.dropout if self.training else 0.
-        if _use_biased_attention(q, mask, dropout):
-            if self.kv_heads != self.heads: k, v = (t.repeat_interleave(self.heads // self.kv_heads, dim=1) for t in (k, v))
-            out = BiasedAttention.apply(q, k, v, mask, self.dim_head ** -0.5)
-        else: out = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=dropout,
-                                                   enable_gqa=self.kv_heads != self.heads)
-        return self.to_out(rearrange(out, 'b h n d -> b n (h d)'))
+            k, v = (self._heads(t, self.kv_heads) for t in self.to_kv(context).chunk(2, dim=-1))
+            nk, nv = (repeat(t, 'h n d -> b h n d', b=x.shape[0]) for t in self.null_kv)
+            k, v = torch.cat((nk, k), dim=-2), torch.cat((nv, v), dim=-2)
+            if exists(cache): cache.cross[layer] = (k, v)
+    else:
+        kv_dim = self.kv_heads * self.dim_head
+        q, k, v = self.to_qkv(x).split((self.heads * self.dim_head, kv_dim, kv_dim), dim=-1)
+        q, k, v = self._heads(q, self.heads), self._heads(k, self.kv_heads), self._heads(v, self.kv_heads)
+        if exists(cache): k, v = cache.update(layer, k, v)
+    if exists(mask) and mask.is_floating_point() and mask.dtype != q.dtype: mask = mask.to(q.dtype)  # autocast
+    dropout = self.dropout if self.training else 0.
+    if _use_biased_attention(q, mask, dropout):
+        if self.kv_heads != self.heads: k, v = (t.repeat_interleave(self.heads // self.kv_heads, dim=1) for t in (k, v))
+        out = BiasedAttention.apply(q, k, v, mask, self.dim_head ** -0.5)
+    else: out = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=dropout,
+                                               enable_gqa=self.kv_heads != self.heads)
+    return self.to_out(rearrange(out, 'b h n d -> b n (h d)'))
 
 # %% ../../nbs/30_attention.ipynb #a95d842d
 def build_attn_mask(bias: Tensor, key_mask: Tensor | None, n_queries: int, mask_prob: float = 0.) -> Tensor:
@@ -260,28 +263,31 @@ class Transformer(nn.Module):
             self.layers.append(nn.ModuleList(blocks))
         self.norm = nn.LayerNorm(dim)
 
-    def forward(self, x: Tensor, attn_bias: Tensor, key_mask: Tensor | None = None, context: Tensor | None = None,
-                context_mask: Tensor | None = None, cache: KVCache | None = None, mask_prob: float = 0.) -> Tensor:
-        """`x` (b, n, dim) new positions; `attn_bias` (h, n, all keys); `key_mask` (b, n) True = real token;
-        `context` (b, m, dim_context) with `context_mask` (b, m)"""
-        b, n = x.shape[:2]
-        key_mask = default(key_mask, lambda: x.new_ones(b, n, dtype=torch.bool))
-        if exists(cache): key_mask = cache.update_mask(key_mask)
-        mask = build_attn_mask(attn_bias, key_mask, n, mask_prob if self.training else 0.)
-        cross_mask = None
-        if self.cross_attend:
-            if exists(cache) and exists(cache.context_mask): context_mask = cache.context_mask
-            elif not exists(context) and not (exists(cache) and cache.cross):
-                raise ValueError('this transformer cross-attends: pass a context (the condition)')
-            else:
-                context_mask = default(context_mask, lambda: context.new_ones(context.shape[:2], dtype=torch.bool))
-                context_mask = F.pad(context_mask.bool(), (1, 0), value=True)   # the null key/value
-                if exists(cache): cache.context_mask = context_mask
-            cross_mask = rearrange(context_mask, 'b m -> b 1 1 m')
-        for li, blocks in enumerate(self.layers):
-            norm, attn, *cross, ff_norm, ff = blocks
-            x = x + attn(norm(x), mask, cache=cache, layer=li)
-            if cross: x = x + cross[1](cross[0](x), cross_mask, context, cache=cache, layer=li)
-            x = x + ff(ff_norm(x))
-        if exists(cache): cache.length += n
-        return self.norm(x)
+# %% ../../nbs/30_attention.ipynb #ebadc336
+@patch
+def forward(self: Transformer, x: Tensor, attn_bias: Tensor, key_mask: Tensor | None = None,
+            context: Tensor | None = None, context_mask: Tensor | None = None, cache: KVCache | None = None,
+            mask_prob: float = 0.) -> Tensor:
+    """`x` (b, n, dim) new positions; `attn_bias` (h, n, all keys); `key_mask` (b, n) True = real token;
+    `context` (b, m, dim_context) with `context_mask` (b, m)"""
+    b, n = x.shape[:2]
+    key_mask = default(key_mask, lambda: x.new_ones(b, n, dtype=torch.bool))
+    if exists(cache): key_mask = cache.update_mask(key_mask)
+    mask = build_attn_mask(attn_bias, key_mask, n, mask_prob if self.training else 0.)
+    cross_mask = None
+    if self.cross_attend:
+        if exists(cache) and exists(cache.context_mask): context_mask = cache.context_mask
+        elif not exists(context) and not (exists(cache) and cache.cross):
+            raise ValueError('this transformer cross-attends: pass a context (the condition)')
+        else:
+            context_mask = default(context_mask, lambda: context.new_ones(context.shape[:2], dtype=torch.bool))
+            context_mask = F.pad(context_mask.bool(), (1, 0), value=True)   # the null key/value
+            if exists(cache): cache.context_mask = context_mask
+        cross_mask = rearrange(context_mask, 'b m -> b 1 1 m')
+    for li, blocks in enumerate(self.layers):
+        norm, attn, *cross, ff_norm, ff = blocks
+        x = x + attn(norm(x), mask, cache=cache, layer=li)
+        if cross: x = x + cross[1](cross[0](x), cross_mask, context, cache=cache, layer=li)
+        x = x + ff(ff_norm(x))
+    if exists(cache): cache.length += n
+    return self.norm(x)

@@ -11,6 +11,7 @@ from typing import Sequence
 import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
+from fastcore.basics import patch
 from einops import rearrange
 from ..core import exists, default, in_eval_mode
 from .attention import position_bias, check_layer_options, KVCache
@@ -60,92 +61,109 @@ class CoarseTransformer(ConditionalTransformer):
         ids = torch.where(pos < prompt_len, self.q, (pos - prompt_len) % self.q)
         return self.rel_pos(pos[start:], pos, ids[start:], ids)
 
-    def forward(self, semantic_token_ids: Tensor | None, coarse_token_ids: Tensor | None = None, *,
-                text: Sequence[str] | None = None, text_embeds: Tensor | None = None, text_mask: Tensor | None = None,
-                cond_drop_prob: float | None = None, cond_keep_mask: Tensor | None = None,
-                cache: KVCache | None = None, return_loss: bool = False) -> Tensor:
-        """`semantic_token_ids` (b, s) and `coarse_token_ids` (b, frames, q) or flat (b, k), `-1`-padded on the right.
-        Returns logits (b, k+1, codebook_size+1) — position i predicts flat coarse code i, the last one
-        the next frame's first code or EOS — or the loss with `return_loss=True`. With a non-empty cache,
-        pass only the new flat coarse codes (semantic ids are ignored)."""
-        first = not exists(cache) or cache.length == 0
-        if first and not exists(semantic_token_ids): raise ValueError('semantic_token_ids are needed')
-        b = semantic_token_ids.shape[0] if first else coarse_token_ids.shape[0]
-        coarse = default(coarse_token_ids, lambda: torch.empty(b, 0, dtype=torch.long, device=self.device))
-        check_ids(coarse, 'coarse_token_ids', self.codebook_size, self.pad_id)
-        targets = None
-        if coarse.ndim == 3:
-            if coarse.shape[-1] != self.q:
-                raise ValueError(f'coarse_token_ids have {coarse.shape[-1]} codes per frame, this transformer '
-                                 f'models {self.q} (num_coarse_quantizers={self.num_coarse_quantizers} × groups={self.groups})')
-            if return_loss:
-                targets = F.pad(rearrange(coarse, 'b f q -> b (f q)'), (0, 1), value=self.pad_id)
-                targets = targets.scatter(1, frame_lengths(coarse, self.pad_id)[:, None] * self.q, self.eos_id)
-            coarse = rearrange(coarse, 'b f q -> b (f q)')
-        if first:
-            check_ids(semantic_token_ids, 'semantic_token_ids', self.num_semantic_tokens, self.pad_id)
-            sem = left_pad(semantic_token_ids.to(self.device), self.pad_id)
-            sem = F.pad(sem, (0, 1), value=self.sep_id)
-            prompt_len, k0 = sem.shape[1], 0
-            if exists(cache): cache.meta['prompt_len'] = prompt_len
-            x = torch.cat((self.semantic_emb(sem.clamp(min=0)), self.coarse_emb(coarse)), dim=1)
-            key_mask = torch.cat((sem != self.pad_id, coarse != self.pad_id), dim=1)
-            key_mask[:, prompt_len - 1] = False                      # nobody attends to the semantic EOS
-        else:
-            prompt_len = cache.meta['prompt_len']
-            k0 = self._audio_offset(cache) - prompt_len
-            x, key_mask = self.coarse_emb(coarse, start=k0), coarse != self.pad_id
-        start = self._audio_offset(cache)
-        cond, cond_mask = self._condition(b, text, text_embeds, text_mask, cond_drop_prob, cond_keep_mask, cache)
-        h = self._attend(x, key_mask, self._bias(start, x.shape[1], prompt_len), cond, cond_mask, cache)
-        logits = self.heads_out(h[:, prompt_len - 1:], start=0) if first else self.heads_out(h, start=k0 + 1)
-        if not return_loss: return logits
-        if not exists(targets): raise ValueError('return_loss=True needs coarse_token_ids as (b, frames, q) and no filled cache')
-        return F.cross_entropy(rearrange(logits, 'b n c -> b c n'), targets, ignore_index=self.pad_id)
+# %% ../../nbs/33_coarse.ipynb #37a4f685
+@patch
+def _flat_coarse(self: CoarseTransformer, coarse: Tensor, return_loss: bool = False) -> tuple[Tensor, Tensor | None]:
+    """Checked coarse codes, flat `(b, k)`; with `return_loss` and codes `(b, frames, q)`, also the targets:
+    the codes, then EOS after the last complete frame"""
+    check_ids(coarse, 'coarse_token_ids', self.codebook_size, self.pad_id)
+    targets = None
+    if coarse.ndim == 3:
+        if coarse.shape[-1] != self.q:
+            raise ValueError(f'coarse_token_ids have {coarse.shape[-1]} codes per frame, this transformer '
+                             f'models {self.q} (num_coarse_quantizers={self.num_coarse_quantizers} × groups={self.groups})')
+        if return_loss:
+            targets = F.pad(rearrange(coarse, 'b f q -> b (f q)'), (0, 1), value=self.pad_id)
+            targets = targets.scatter(1, frame_lengths(coarse, self.pad_id)[:, None] * self.q, self.eos_id)
+        coarse = rearrange(coarse, 'b f q -> b (f q)')
+    return coarse, targets
 
-    @torch.no_grad()
-    @in_eval_mode
-    def generate(self, semantic_token_ids: Tensor, *, max_time_steps: int = 512,
-                 prime_coarse_token_ids: Tensor | None = None, text: Sequence[str] | None = None,
-                 text_embeds: Tensor | None = None, text_mask: Tensor | None = None, temperature: float = 1.,
-                 filter_thres: float | None = 0.9, top_k: int | None = None, top_p: float | None = None,
-                 cond_scale: float = 3., use_kv_cache: bool = True, return_lengths: bool = False,
-                 min_time_steps: int = 0):
-        """Sample coarse codes for `semantic_token_ids` (b, s), up to `max_time_steps` frames (prime included).
-        Each item stops at its EOS, held back until it has `min_time_steps` frames (prime included). Returns codes
-        (b, frames, q) **right-padded with `pad_id`** (whole frames), and the frame counts with `return_lengths=True`.
-        `prime_coarse_token_ids` (b, f, q) must be unpadded."""
-        check_count(max_time_steps, 'max_time_steps'); check_count(min_time_steps, 'min_time_steps', 0)
-        if min_time_steps > max_time_steps:
-            raise ValueError(f'min_time_steps ({min_time_steps}) must not exceed max_time_steps ({max_time_steps})')
-        check_sampling(temperature, filter_thres, top_k, top_p)
+@patch
+def _embed(self: CoarseTransformer, semantic_token_ids: Tensor | None, coarse: Tensor, cache: KVCache | None) -> tuple:
+    "Embeddings and key mask of the new positions, the prompt length, and the flat index of the first new code"
+    if not exists(cache) or cache.length == 0:
         check_ids(semantic_token_ids, 'semantic_token_ids', self.num_semantic_tokens, self.pad_id)
-        if exists(prime_coarse_token_ids):
-            check_ids(prime_coarse_token_ids, 'prime_coarse_token_ids', self.codebook_size, self.pad_id)
-        sem = semantic_token_ids.to(self.device)
-        b = sem.shape[0]
-        prime = default(prime_coarse_token_ids, lambda: torch.empty(b, 0, self.q, dtype=torch.long)).to(self.device)
-        prime_flat = rearrange(prime, 'b f q -> b (f q)')
-        if exists(text) and not exists(text_embeds): text_embeds, text_mask = self.embed_text(text)
-        cond = dict(text_embeds=text_embeds, text_mask=text_mask)
+        sem = left_pad(semantic_token_ids.to(self.device), self.pad_id)
+        sem = F.pad(sem, (0, 1), value=self.sep_id)
+        prompt_len, k0 = sem.shape[1], 0
+        if exists(cache): cache.meta['prompt_len'] = prompt_len
+        x = torch.cat((self.semantic_emb(sem.clamp(min=0)), self.coarse_emb(coarse)), dim=1)
+        key_mask = torch.cat((sem != self.pad_id, coarse != self.pad_id), dim=1)
+        key_mask[:, prompt_len - 1] = False                      # nobody attends to the semantic EOS
+        return x, key_mask, prompt_len, k0
+    prompt_len = cache.meta['prompt_len']
+    k0 = self._audio_offset(cache) - prompt_len
+    return self.coarse_emb(coarse, start=k0), coarse != self.pad_id, prompt_len, k0
 
-        def step(new, cache, first):
-            new = new.masked_fill(new == self.eos_id, self.pad_id)   # a finished item's EOS is fed back as padding
-            if first: return self.forward_with_cond_scale(sem, torch.cat((prime_flat, new), 1), cond_scale=cond_scale,
-                                                          cache=cache, **cond)[:, -1]
-            return self.forward_with_cond_scale(None, new, cond_scale=cond_scale, cache=cache)[:, -1]
+# %% ../../nbs/33_coarse.ipynb #b87eec54
+@patch
+def forward(self: CoarseTransformer, semantic_token_ids: Tensor | None, coarse_token_ids: Tensor | None = None, *,
+            text: Sequence[str] | None = None, text_embeds: Tensor | None = None, text_mask: Tensor | None = None,
+            cond_drop_prob: float | None = None, cond_keep_mask: Tensor | None = None,
+            cache: KVCache | None = None, return_loss: bool = False) -> Tensor:
+    """`semantic_token_ids` (b, s) and `coarse_token_ids` (b, frames, q) or flat (b, k), `-1`-padded on the right.
+    Returns logits (b, k+1, codebook_size+1) — position i predicts flat coarse code i, the last one
+    the next frame's first code or EOS — or the loss with `return_loss=True`. With a non-empty cache,
+    pass only the new flat coarse codes (semantic ids are ignored)."""
+    first = not exists(cache) or cache.length == 0
+    if first and not exists(semantic_token_ids): raise ValueError('semantic_token_ids are needed')
+    b = semantic_token_ids.shape[0] if first else coarse_token_ids.shape[0]
+    coarse = default(coarse_token_ids, lambda: torch.empty(b, 0, dtype=torch.long, device=self.device))
+    coarse, targets = self._flat_coarse(coarse, return_loss)
+    x, key_mask, prompt_len, k0 = self._embed(semantic_token_ids, coarse, cache)
+    start = self._audio_offset(cache)
+    cond, cond_mask = self._condition(b, text, text_embeds, text_mask, cond_drop_prob, cond_keep_mask, cache)
+    h = self._attend(x, key_mask, self._bias(start, x.shape[1], prompt_len), cond, cond_mask, cache)
+    logits = self.heads_out(h[:, prompt_len - 1:], start=0) if first else self.heads_out(h, start=k0 + 1)
+    if not return_loss: return logits
+    if not exists(targets): raise ValueError('return_loss=True needs coarse_token_ids as (b, frames, q) and no filled cache')
+    return F.cross_entropy(rearrange(logits, 'b n c -> b c n'), targets, ignore_index=self.pad_id)
 
-        def no_eos_mid_frame(logits, t):
-            if (prime_flat.shape[1] + t) % self.q: logits[:, self.eos_id] = float('-inf')
-            return logits
+# %% ../../nbs/33_coarse.ipynb #01b54901
+@patch
+@torch.no_grad()
+@in_eval_mode
+def generate(self: CoarseTransformer, semantic_token_ids: Tensor, *, max_time_steps: int = 512,
+             prime_coarse_token_ids: Tensor | None = None, text: Sequence[str] | None = None,
+             text_embeds: Tensor | None = None, text_mask: Tensor | None = None, temperature: float = 1.,
+             filter_thres: float | None = 0.9, top_k: int | None = None, top_p: float | None = None,
+             cond_scale: float = 3., use_kv_cache: bool = True, return_lengths: bool = False,
+             min_time_steps: int = 0):
+    """Sample coarse codes for `semantic_token_ids` (b, s), up to `max_time_steps` frames (prime included).
+    Each item stops at its EOS, held back until it has `min_time_steps` frames (prime included). Returns codes
+    (b, frames, q) **right-padded with `pad_id`** (whole frames), and the frame counts with `return_lengths=True`.
+    `prime_coarse_token_ids` (b, f, q) must be unpadded."""
+    check_count(max_time_steps, 'max_time_steps'); check_count(min_time_steps, 'min_time_steps', 0)
+    if min_time_steps > max_time_steps:
+        raise ValueError(f'min_time_steps ({min_time_steps}) must not exceed max_time_steps ({max_time_steps})')
+    check_sampling(temperature, filter_thres, top_k, top_p)
+    check_ids(semantic_token_ids, 'semantic_token_ids', self.num_semantic_tokens, self.pad_id)
+    if exists(prime_coarse_token_ids):
+        check_ids(prime_coarse_token_ids, 'prime_coarse_token_ids', self.codebook_size, self.pad_id)
+    sem = semantic_token_ids.to(self.device)
+    b = sem.shape[0]
+    prime = default(prime_coarse_token_ids, lambda: torch.empty(b, 0, self.q, dtype=torch.long)).to(self.device)
+    prime_flat = rearrange(prime, 'b f q -> b (f q)')
+    if exists(text) and not exists(text_embeds): text_embeds, text_mask = self.embed_text(text)
+    cond = dict(text_embeds=text_embeds, text_mask=text_mask)
 
-        steps = max(0, max_time_steps - prime.shape[1]) * self.q
-        gen = self._decode(step, steps, b, eos_id=self.eos_id, logits_filter=no_eos_mid_frame,
-                           min_steps=max(0, min_time_steps - prime.shape[1]) * self.q,
-                           use_kv_cache=use_kv_cache, capacity=sem.shape[1] + prime_flat.shape[1] + steps + 2 +
-                           (text_embeds.shape[1] + 1 if exists(text_embeds) else 0),
-                           temperature=temperature, filter_thres=filter_thres, top_k=top_k, top_p=top_p)
-        codes = torch.cat((prime, frames_from_flat(gen, self.q, self.pad_id)), dim=1)
-        lengths = frame_lengths(codes, self.pad_id)
-        codes = codes[:, :int(lengths.max()) if b else 0]
-        return (codes, lengths) if return_lengths else codes
+    def step(new, cache, first):
+        new = new.masked_fill(new == self.eos_id, self.pad_id)   # a finished item's EOS is fed back as padding
+        if first: return self.forward_with_cond_scale(sem, torch.cat((prime_flat, new), 1), cond_scale=cond_scale,
+                                                      cache=cache, **cond)[:, -1]
+        return self.forward_with_cond_scale(None, new, cond_scale=cond_scale, cache=cache)[:, -1]
+
+    def no_eos_mid_frame(logits, t):
+        if (prime_flat.shape[1] + t) % self.q: logits[:, self.eos_id] = float('-inf')
+        return logits
+
+    steps = max(0, max_time_steps - prime.shape[1]) * self.q
+    gen = self._decode(step, steps, b, eos_id=self.eos_id, logits_filter=no_eos_mid_frame,
+                       min_steps=max(0, min_time_steps - prime.shape[1]) * self.q,
+                       use_kv_cache=use_kv_cache, capacity=sem.shape[1] + prime_flat.shape[1] + steps + 2 +
+                       (text_embeds.shape[1] + 1 if exists(text_embeds) else 0),
+                       temperature=temperature, filter_thres=filter_thres, top_k=top_k, top_p=top_p)
+    codes = torch.cat((prime, frames_from_flat(gen, self.q, self.pad_id)), dim=1)
+    lengths = frame_lengths(codes, self.pad_id)
+    codes = codes[:, :int(lengths.max()) if b else 0]
+    return (codes, lengths) if return_lengths else codes

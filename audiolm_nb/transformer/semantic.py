@@ -11,6 +11,7 @@ from typing import Sequence
 import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
+from fastcore.basics import patch
 from einops import rearrange
 from ..core import exists, default, in_eval_mode
 from .attention import position_bias, check_layer_options, KVCache
@@ -65,65 +66,69 @@ class SemanticTransformer(ConditionalTransformer):
         pos = torch.arange(start + n, device=self.device)
         return self.rel_pos(pos[start:], pos)
 
-    def forward(self, ids: Tensor, *, text: Sequence[str] | None = None, text_embeds: Tensor | None = None,
-                text_mask: Tensor | None = None, self_attn_mask: Tensor | None = None,
-                cond_drop_prob: float | None = None, cond_keep_mask: Tensor | None = None,
-                cache: KVCache | None = None, return_loss: bool = False, append_eos: bool = True) -> Tensor:
-        """`ids` (b, n), `-1`-padded (or `self_attn_mask` False at padding). Returns logits (b, n+1, vocab+1),
-        or the mean cross-entropy with `return_loss=True` (EOS appended to each item when `append_eos`).
-        With a non-empty `cache`, `ids` are only the new tokens."""
-        if exists(self_attn_mask): ids = ids.masked_fill(~self_attn_mask.bool(), self.pad_id)
-        check_ids(ids, 'ids', self.num_semantic_tokens, self.pad_id)
-        first = not exists(cache) or cache.length == 0
-        seq = place_start(ids, self.start_id, self.pad_id) if first else ids
-        start = self._audio_offset(cache)
-        cond, cond_mask = self._condition(ids.shape[0], text, text_embeds, text_mask, cond_drop_prob, cond_keep_mask, cache)
-        h = self._attend(self.token_emb(seq.clamp(min=0)), seq != self.pad_id, self._bias(start, seq.shape[1]),
-                         cond, cond_mask, cache)
-        logits = self.to_logits(h)
-        if not return_loss: return logits
-        if not first: raise ValueError('return_loss=True needs the whole sequence (no filled cache)')
-        if (ids[:, 0] == self.pad_id).any() and (ids != self.pad_id).any():
-            raise ValueError('for the loss, pad sequences on the right (pad_id after the tokens)')
-        targets = add_eos_targets(ids, self.eos_id, self.pad_id) if append_eos else F.pad(ids, (0, 1), value=self.pad_id)
-        return F.cross_entropy(rearrange(logits, 'b n c -> b c n'), targets, ignore_index=self.pad_id)
+# %% ../../nbs/32_semantic.ipynb #c7cff721
+@patch
+def forward(self: SemanticTransformer, ids: Tensor, *, text: Sequence[str] | None = None, text_embeds: Tensor | None = None,
+            text_mask: Tensor | None = None, self_attn_mask: Tensor | None = None,
+            cond_drop_prob: float | None = None, cond_keep_mask: Tensor | None = None,
+            cache: KVCache | None = None, return_loss: bool = False, append_eos: bool = True) -> Tensor:
+    """`ids` (b, n), `-1`-padded (or `self_attn_mask` False at padding). Returns logits (b, n+1, vocab+1),
+    or the mean cross-entropy with `return_loss=True` (EOS appended to each item when `append_eos`).
+    With a non-empty `cache`, `ids` are only the new tokens."""
+    if exists(self_attn_mask): ids = ids.masked_fill(~self_attn_mask.bool(), self.pad_id)
+    check_ids(ids, 'ids', self.num_semantic_tokens, self.pad_id)
+    first = not exists(cache) or cache.length == 0
+    seq = place_start(ids, self.start_id, self.pad_id) if first else ids
+    start = self._audio_offset(cache)
+    cond, cond_mask = self._condition(ids.shape[0], text, text_embeds, text_mask, cond_drop_prob, cond_keep_mask, cache)
+    h = self._attend(self.token_emb(seq.clamp(min=0)), seq != self.pad_id, self._bias(start, seq.shape[1]),
+                     cond, cond_mask, cache)
+    logits = self.to_logits(h)
+    if not return_loss: return logits
+    if not first: raise ValueError('return_loss=True needs the whole sequence (no filled cache)')
+    if (ids[:, 0] == self.pad_id).any() and (ids != self.pad_id).any():
+        raise ValueError('for the loss, pad sequences on the right (pad_id after the tokens)')
+    targets = add_eos_targets(ids, self.eos_id, self.pad_id) if append_eos else F.pad(ids, (0, 1), value=self.pad_id)
+    return F.cross_entropy(rearrange(logits, 'b n c -> b c n'), targets, ignore_index=self.pad_id)
 
-    @torch.no_grad()
-    @in_eval_mode
-    def generate(self, *, max_length: int, prime_ids: Tensor | None = None, batch_size: int = 1,
-                 text: Sequence[str] | None = None, text_embeds: Tensor | None = None, text_mask: Tensor | None = None,
-                 temperature: float = 1., filter_thres: float | None = 0.9, top_k: int | None = None,
-                 top_p: float | None = None, cond_scale: float = 3., use_kv_cache: bool = True,
-                 include_prime: bool = True, return_lengths: bool = False, min_length: int = 0):
-        """Sample up to `max_length` tokens in total (prime included). Each item stops at its EOS, which is held back
-        until the item has `min_length` tokens (prime included; `min_length=max_length`: exactly that many).
-        Returns a LongTensor (b, longest) **right-padded with `pad_id`** (EOS not included), and the lengths
-        with `return_lengths=True`. `prime_ids` may be right-padded with `pad_id` (different lengths)."""
-        check_count(max_length, 'max_length'); check_count(batch_size, 'batch_size'); check_count(min_length, 'min_length', 0)
-        if min_length > max_length: raise ValueError(f'min_length ({min_length}) must not exceed max_length ({max_length})')
-        check_sampling(temperature, filter_thres, top_k, top_p)
-        if exists(prime_ids): check_ids(prime_ids, 'prime_ids', self.num_semantic_tokens, self.pad_id)
-        prime = prime_ids if exists(prime_ids) else torch.empty(batch_size, 0, dtype=torch.long)
-        prime = left_pad(prime.to(self.device), self.pad_id)
-        b = prime.shape[0]
-        if exists(text) and not exists(text_embeds): text_embeds, text_mask = self.embed_text(text)
-        cond = dict(text_embeds=text_embeds, text_mask=text_mask)
+# %% ../../nbs/32_semantic.ipynb #02b8c38b
+@patch
+@torch.no_grad()
+@in_eval_mode
+def generate(self: SemanticTransformer, *, max_length: int, prime_ids: Tensor | None = None, batch_size: int = 1,
+             text: Sequence[str] | None = None, text_embeds: Tensor | None = None, text_mask: Tensor | None = None,
+             temperature: float = 1., filter_thres: float | None = 0.9, top_k: int | None = None,
+             top_p: float | None = None, cond_scale: float = 3., use_kv_cache: bool = True,
+             include_prime: bool = True, return_lengths: bool = False, min_length: int = 0):
+    """Sample up to `max_length` tokens in total (prime included). Each item stops at its EOS, which is held back
+    until the item has `min_length` tokens (prime included; `min_length=max_length`: exactly that many).
+    Returns a LongTensor (b, longest) **right-padded with `pad_id`** (EOS not included), and the lengths
+    with `return_lengths=True`. `prime_ids` may be right-padded with `pad_id` (different lengths)."""
+    check_count(max_length, 'max_length'); check_count(batch_size, 'batch_size'); check_count(min_length, 'min_length', 0)
+    if min_length > max_length: raise ValueError(f'min_length ({min_length}) must not exceed max_length ({max_length})')
+    check_sampling(temperature, filter_thres, top_k, top_p)
+    if exists(prime_ids): check_ids(prime_ids, 'prime_ids', self.num_semantic_tokens, self.pad_id)
+    prime = prime_ids if exists(prime_ids) else torch.empty(batch_size, 0, dtype=torch.long)
+    prime = left_pad(prime.to(self.device), self.pad_id)
+    b = prime.shape[0]
+    if exists(text) and not exists(text_embeds): text_embeds, text_mask = self.embed_text(text)
+    cond = dict(text_embeds=text_embeds, text_mask=text_mask)
 
-        def step(new, cache, first):
-            new = new.masked_fill(new == self.eos_id, self.pad_id)   # a finished item's EOS is fed back as padding
-            ids = torch.cat((prime, new), dim=1) if first else new
-            kw = cond if first else {}
-            return self.forward_with_cond_scale(ids, cond_scale=cond_scale, cache=cache, **kw)[:, -1]
+    def step(new, cache, first):
+        new = new.masked_fill(new == self.eos_id, self.pad_id)   # a finished item's EOS is fed back as padding
+        ids = torch.cat((prime, new), dim=1) if first else new
+        kw = cond if first else {}
+        return self.forward_with_cond_scale(ids, cond_scale=cond_scale, cache=cache, **kw)[:, -1]
 
-        steps = max(0, max_length - int(seq_lengths(prime, self.pad_id).min()) if b else 0)
-        gen = self._decode(step, steps, b, eos_id=self.eos_id, use_kv_cache=use_kv_cache,
-                           min_steps=(min_length - seq_lengths(prime, self.pad_id)).clamp(min=0),
-                           capacity=prime.shape[1] + steps + 1 + (text_embeds.shape[1] + 1 if exists(text_embeds) else 0),
-                           temperature=temperature, filter_thres=filter_thres, top_k=top_k, top_p=top_p)
-        # every item stops at max_length tokens in total
-        total = seq_lengths(prime, self.pad_id)[:, None] + torch.arange(1, gen.shape[1] + 1, device=self.device)
-        gen = gen.masked_fill(total > max_length, self.pad_id)
-        out = right_pad(torch.cat((prime, gen), dim=1) if include_prime else gen, self.pad_id)
-        lengths = seq_lengths(out, self.pad_id)
-        out = out[:, :int(lengths.max()) if b and lengths.numel() else 0]
-        return (out, lengths) if return_lengths else out
+    steps = max(0, max_length - int(seq_lengths(prime, self.pad_id).min()) if b else 0)
+    gen = self._decode(step, steps, b, eos_id=self.eos_id, use_kv_cache=use_kv_cache,
+                       min_steps=(min_length - seq_lengths(prime, self.pad_id)).clamp(min=0),
+                       capacity=prime.shape[1] + steps + 1 + (text_embeds.shape[1] + 1 if exists(text_embeds) else 0),
+                       temperature=temperature, filter_thres=filter_thres, top_k=top_k, top_p=top_p)
+    # every item stops at max_length tokens in total
+    total = seq_lengths(prime, self.pad_id)[:, None] + torch.arange(1, gen.shape[1] + 1, device=self.device)
+    gen = gen.masked_fill(total > max_length, self.pad_id)
+    out = right_pad(torch.cat((prime, gen), dim=1) if include_prime else gen, self.pad_id)
+    lengths = seq_lengths(out, self.pad_id)
+    out = out[:, :int(lengths.max()) if b and lengths.numel() else 0]
+    return (out, lengths) if return_lengths else out

@@ -12,6 +12,7 @@ from typing import Callable, Sequence
 import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
+from fastcore.basics import patch
 from ..core import exists, default
 from .attention import Transformer, KVCache
 from .tokens import sample_logits, cfg_combine
@@ -33,8 +34,10 @@ __all__ = ['DEFAULT_T5_NAME', 'T5_DIMS', 'CPU_GENERATION_TOL', 'TextEncoder', 'C
 # %% ../../nbs/31_text_conditioning.ipynb #349274cd
 class TextEncoder:
     "Frozen T5 encoder + tokenizer: `encoder(texts) -> (embeds (b, n, d), mask (b, n))`"
-    def __init__(self, name_or_path: str | None = DEFAULT_T5_NAME, *, model=None, tokenizer=None,
-                 max_length: int = 256):
+    def __init__(self, name_or_path: str | None = DEFAULT_T5_NAME, *,  # a hub name or a local T5 folder
+                 model=None,  # a ready `T5EncoderModel` (nothing is loaded then)
+                 tokenizer=None,  # and its tokenizer
+                 max_length: int = 256):  # texts are truncated to this many tokens
         self.name, self.model, self.tokenizer, self.max_length = name_or_path, model, tokenizer, max_length
 
     def __deepcopy__(self, memo): return self   # frozen: copies of a transformer (e.g. EMA) share one encoder
@@ -45,26 +48,8 @@ class TextEncoder:
         from transformers import T5EncoderModel
         return cls(None, model=T5EncoderModel(config).eval(), tokenizer=tokenizer, **kwargs)
 
-    @property
-    def dim(self) -> int:
-        """The embedding size, read without the network: the model's, a local folder's `config.json`, `T5_DIMS` for
-        the standard T5 family (`t5-base`, `google/t5-v1_1-base`, `google/flan-t5-xl`, …), else a cached config"""
-        import json
-        from pathlib import Path
-        if exists(self.model): return self.model.config.d_model
-        if not exists(self.name): raise ValueError('TextEncoder has no model: give name_or_path or model= and tokenizer=')
-        if (cfg := Path(self.name)/'config.json').is_file(): return json.loads(cfg.read_text())['d_model']
-        owner, _, base = str(self.name).rpartition('/')
-        if owner in ('', 'google', 'google-t5') and base in T5_DIMS: return T5_DIMS[base]
-        from transformers import AutoConfig
-        try: return AutoConfig.from_pretrained(self.name, local_files_only=True).d_model
-        except (OSError, ValueError):
-            raise ValueError(f"the embedding size of text encoder {self.name!r} is not known without downloading its config "
-                             f"(it is no local folder, no standard T5 and not in the Hugging Face cache), and building a "
-                             f"transformer downloads nothing: pass cond_dim=<its d_model>, a local T5 folder as t5_name=, "
-                             f"or one of {', '.join(T5_DIMS)}") from None
-
     def load(self):
+        "Read the model and tokenizer named `name_or_path` unless they are there (downloaded on first use)"
         if exists(self.model) and exists(self.tokenizer): return self
         if not exists(self.name): raise ValueError('TextEncoder has no model: give name_or_path or model= and tokenizer=')
         from transformers import T5EncoderModel, AutoTokenizer
@@ -77,25 +62,45 @@ class TextEncoder:
                              "(config, weights and tokenizer) as t5_name=, or a ready TextEncoder as text_encoder=") from None
         return self
 
-    @torch.no_grad()
-    def __call__(self, texts: Sequence[str], device=None) -> tuple[Tensor, Tensor]:
-        if isinstance(texts, str): texts = [texts]
-        self.load()
-        enc = self.tokenizer(list(texts), return_tensors='pt', padding='longest', truncation=True,
-                             max_length=self.max_length)
-        dev = next(self.model.parameters()).device
-        mask = enc['attention_mask'].bool().to(dev)
-        emb = self.model(input_ids=enc['input_ids'].to(dev), attention_mask=mask).last_hidden_state
-        emb = emb.masked_fill(~mask[..., None], 0.)
-        return emb.to(device), mask.to(device)
+# %% ../../nbs/31_text_conditioning.ipynb #c289b833
+@patch
+@torch.no_grad()
+def __call__(self: TextEncoder,
+             texts: Sequence[str],  # the captions (one string: one caption)
+             device=None,  # where the embeddings and mask go (None: where the encoder is)
+            ) -> tuple[Tensor, Tensor]:
+    "Embeddings `(b, n, d)`, zero at padding, and mask `(b, n)` of `texts`, tokenized together"
+    if isinstance(texts, str): texts = [texts]
+    self.load()
+    enc = self.tokenizer(list(texts), return_tensors='pt', padding='longest', truncation=True,
+                         max_length=self.max_length)
+    dev = next(self.model.parameters()).device
+    mask = enc['attention_mask'].bool().to(dev)
+    emb = self.model(input_ids=enc['input_ids'].to(dev), attention_mask=mask).last_hidden_state
+    emb = emb.masked_fill(~mask[..., None], 0.)
+    return emb.to(device), mask.to(device)
 
-# %% ../../nbs/31_text_conditioning.ipynb #56214365
-def _double(v, b: int):
-    "Repeat a batch-first tensor or a list of length `b` twice along the batch"
-    if isinstance(v, Tensor) and v.ndim and v.shape[0] == b: return torch.cat((v, v))
-    if isinstance(v, (list, tuple)) and len(v) == b: return list(v) * 2
-    return v
+# %% ../../nbs/31_text_conditioning.ipynb #053a95a1
+@patch(as_prop=True)
+def dim(self: TextEncoder) -> int:
+    """The embedding size, read without the network: the model's, a local folder's `config.json`, `T5_DIMS` for
+    the standard T5 family (`t5-base`, `google/t5-v1_1-base`, `google/flan-t5-xl`, …), else a cached config"""
+    import json
+    from pathlib import Path
+    if exists(self.model): return self.model.config.d_model
+    if not exists(self.name): raise ValueError('TextEncoder has no model: give name_or_path or model= and tokenizer=')
+    if (cfg := Path(self.name)/'config.json').is_file(): return json.loads(cfg.read_text())['d_model']
+    owner, _, base = str(self.name).rpartition('/')
+    if owner in ('', 'google', 'google-t5') and base in T5_DIMS: return T5_DIMS[base]
+    from transformers import AutoConfig
+    try: return AutoConfig.from_pretrained(self.name, local_files_only=True).d_model
+    except (OSError, ValueError):
+        raise ValueError(f"the embedding size of text encoder {self.name!r} is not known without downloading its config "
+                         f"(it is no local folder, no standard T5 and not in the Hugging Face cache), and building a "
+                         f"transformer downloads nothing: pass cond_dim=<its d_model>, a local T5 folder as t5_name=, "
+                         f"or one of {', '.join(T5_DIMS)}") from None
 
+# %% ../../nbs/31_text_conditioning.ipynb #ea0677c3
 class ConditionalTransformer(nn.Module):
     "Base class: `Transformer` stack + text condition (cross-attention or prefix) + CFG + sampling loop"
     def _init_core(self, *, dim: int, depth: int, heads: int = 8, dim_head: int = 64, kv_heads: int | None = 1,
@@ -123,113 +128,135 @@ class ConditionalTransformer(nn.Module):
         return ValueError(f'this {type(self).__name__} was built with has_condition=False: it takes no text; '
                           'build it with has_condition=True to condition on text')
 
-    def embed_text(self, text: Sequence[str]) -> tuple[Tensor, Tensor]:
-        "Text embeddings and mask from the text encoder (precompute them once to reuse)"
-        if not self.has_condition: raise self._takes_no_text()
-        return self.text_encoder(text, device=self.device)
+# %% ../../nbs/31_text_conditioning.ipynb #7d15b3c1
+@patch
+def embed_text(self: ConditionalTransformer, text: Sequence[str]) -> tuple[Tensor, Tensor]:
+    "Text embeddings and mask from the text encoder (precompute them once to reuse)"
+    if not self.has_condition: raise self._takes_no_text()
+    return self.text_encoder(text, device=self.device)
 
-    def _audio_offset(self, cache: KVCache | None) -> int:
-        return cache.length - cache.prefix_len if exists(cache) else 0
+@patch
+def _audio_offset(self: ConditionalTransformer, cache: KVCache | None) -> int:
+    return cache.length - cache.prefix_len if exists(cache) else 0
 
-    def _condition(self, batch: int, text=None, text_embeds=None, text_mask=None, cond_drop_prob=None,
-                   cond_keep_mask=None, cache=None) -> tuple[Tensor | None, Tensor | None]:
-        "Projected condition `(b, m, dim)` and its mask, with dropped items masked; None when cached/absent"
-        if not self.has_condition:
-            if exists(text) or exists(text_embeds):
-                raise self._takes_no_text()
-            return None, None
-        if exists(cache) and cache.length > 0: return None, None
-        if exists(text) and not exists(text_embeds): text_embeds, text_mask = self.embed_text(text)
-        if exists(text_embeds):
-            if text_embeds.shape[0] != batch:
-                raise ValueError(f'text_embeds has batch {text_embeds.shape[0]}, the tokens have batch {batch}')
-            if text_embeds.shape[-1] != self.cond_proj.in_features:
-                raise ValueError(f'text_embeds have dim {text_embeds.shape[-1]}, this transformer expects '
-                                 f'cond_dim={self.cond_proj.in_features}')
-            cond = self.cond_proj(text_embeds.to(self.device, self.null_cond.dtype))  # float32 encoder, maybe bf16 model
-            mask = default(text_mask, lambda: torch.ones(cond.shape[:2], dtype=torch.bool, device=self.device)).bool()
-        else:
-            cond = self.null_cond.new_zeros(batch, 0, self.dim)
-            mask = torch.zeros(batch, 0, dtype=torch.bool, device=self.device)
-        if not exists(cond_keep_mask):
-            p = default(cond_drop_prob, self.cond_drop_prob if self.training else 0.)
-            cond_keep_mask = torch.rand(batch, device=self.device) >= p
-        mask = mask & cond_keep_mask.to(mask.device)[:, None]
-        if self.cond_as_self_attn_prefix:
-            cond = torch.cat((self.null_cond.expand(batch, -1, -1), cond), dim=1)
-            mask = F.pad(mask, (1, 0), value=True)
-        return cond, mask
+@patch
+def _condition(self: ConditionalTransformer, batch: int, text=None, text_embeds=None, text_mask=None,
+               cond_drop_prob=None, cond_keep_mask=None, cache=None) -> tuple[Tensor | None, Tensor | None]:
+    "Projected condition `(b, m, dim)` and its mask, with dropped items masked; None when cached/absent"
+    if not self.has_condition:
+        if exists(text) or exists(text_embeds):
+            raise self._takes_no_text()
+        return None, None
+    if exists(cache) and cache.length > 0: return None, None
+    if exists(text) and not exists(text_embeds): text_embeds, text_mask = self.embed_text(text)
+    if exists(text_embeds):
+        if text_embeds.shape[0] != batch:
+            raise ValueError(f'text_embeds has batch {text_embeds.shape[0]}, the tokens have batch {batch}')
+        if text_embeds.shape[-1] != self.cond_proj.in_features:
+            raise ValueError(f'text_embeds have dim {text_embeds.shape[-1]}, this transformer expects '
+                             f'cond_dim={self.cond_proj.in_features}')
+        cond = self.cond_proj(text_embeds.to(self.device, self.null_cond.dtype))  # float32 encoder, maybe bf16 model
+        mask = default(text_mask, lambda: torch.ones(cond.shape[:2], dtype=torch.bool, device=self.device)).bool()
+    else:
+        cond = self.null_cond.new_zeros(batch, 0, self.dim)
+        mask = torch.zeros(batch, 0, dtype=torch.bool, device=self.device)
+    if not exists(cond_keep_mask):
+        p = default(cond_drop_prob, self.cond_drop_prob if self.training else 0.)
+        cond_keep_mask = torch.rand(batch, device=self.device) >= p
+    mask = mask & cond_keep_mask.to(mask.device)[:, None]
+    if self.cond_as_self_attn_prefix:
+        cond = torch.cat((self.null_cond.expand(batch, -1, -1), cond), dim=1)
+        mask = F.pad(mask, (1, 0), value=True)
+    return cond, mask
 
-    def _attend(self, x: Tensor, key_mask: Tensor, bias: Tensor, cond: Tensor | None, cond_mask: Tensor | None,
-                cache: KVCache | None) -> Tensor:
-        "Run the layer stack on new audio positions `x` with bias `(h, n, audio keys)`"
-        mp = self.mask_prob if self.training else 0.
-        if not self.cond_as_self_attn_prefix:
-            return self.transformer(x, bias, key_mask, context=cond, context_mask=cond_mask, cache=cache, mask_prob=mp)
-        p_new = cond.shape[1] if exists(cond) else 0
-        if p_new:
-            x, key_mask = torch.cat((cond, x), dim=1), torch.cat((cond_mask, key_mask), dim=1)
-            if exists(cache): cache.prefix_len = p_new
-        p_all = cache.prefix_len if exists(cache) else p_new
-        bias = F.pad(bias, (p_all, 0, p_new, 0))
-        return self.transformer(x, bias, key_mask, cache=cache, mask_prob=mp)[:, p_new:]
+# %% ../../nbs/31_text_conditioning.ipynb #4bcef179
+@patch
+def _attend(self: ConditionalTransformer, x: Tensor, key_mask: Tensor, bias: Tensor, cond: Tensor | None,
+            cond_mask: Tensor | None, cache: KVCache | None) -> Tensor:
+    "Run the layer stack on new audio positions `x` with bias `(h, n, audio keys)`"
+    mp = self.mask_prob if self.training else 0.
+    if not self.cond_as_self_attn_prefix:
+        return self.transformer(x, bias, key_mask, context=cond, context_mask=cond_mask, cache=cache, mask_prob=mp)
+    p_new = cond.shape[1] if exists(cond) else 0
+    if p_new:
+        x, key_mask = torch.cat((cond, x), dim=1), torch.cat((cond_mask, key_mask), dim=1)
+        if exists(cache): cache.prefix_len = p_new
+    p_all = cache.prefix_len if exists(cache) else p_new
+    bias = F.pad(bias, (p_all, 0, p_new, 0))
+    return self.transformer(x, bias, key_mask, cache=cache, mask_prob=mp)[:, p_new:]
 
-    def forward_with_cond_scale(self, *args, cond_scale: float = 1., cache: KVCache | None = None, **kwargs) -> Tensor:
-        "Logits with classifier-free guidance, conditioned and null halves in one batched forward"
-        if cond_scale == 1 or not self.has_condition: return self(*args, cache=cache, **kwargs)
-        b = next(a for a in (*args, *kwargs.values()) if isinstance(a, Tensor)).shape[0]
-        args = [_double(a, b) for a in args]
-        kwargs = {k: _double(v, b) for k, v in kwargs.items()}
-        keep = torch.arange(2 * b, device=self.device) < b
-        logits = self(*args, cache=cache, cond_keep_mask=keep, **kwargs)
-        return cfg_combine(logits[:b], logits[b:], cond_scale)
+# %% ../../nbs/31_text_conditioning.ipynb #68d3d51b
+def _double(v, b: int):
+    "Repeat a batch-first tensor or a list of length `b` twice along the batch"
+    if isinstance(v, Tensor) and v.ndim and v.shape[0] == b: return torch.cat((v, v))
+    if isinstance(v, (list, tuple)) and len(v) == b: return list(v) * 2
+    return v
 
-    def for_cpu_generation(self, precision: str = 'int8') -> 'ConditionalTransformer':
-        """A copy in eval mode for faster sampling on a CPU: `'int8'` quantizes the weights of every `nn.Linear`
-        (dynamic quantization: activations are quantized on the fly), `'bf16'` casts all weights to bfloat16.
-        The text encoder is shared, not copied. For sampling only: the copy cannot be trained."""
-        import copy, warnings
-        if precision not in ('int8', 'bf16'): raise ValueError(f"precision must be 'int8' or 'bf16', got {precision!r}")
-        if self.device.type != 'cpu': raise ValueError(f'for_cpu_generation is for CPU models; this one is on {self.device}')
-        m = copy.deepcopy(self).eval().requires_grad_(False)
-        if precision == 'bf16': m = m.to(torch.bfloat16)
-        else:
-            try: from torch.ao.quantization import quantize_dynamic
-            except ImportError as e:
-                raise ImportError("this torch no longer has torch.ao.quantization: use for_cpu_generation('bf16')") from e
-            with warnings.catch_warnings():  # torch.ao.quantization announces its deprecation on every call
-                warnings.filterwarnings('ignore', category=DeprecationWarning)
-                warnings.filterwarnings('ignore', message='.*(deprecated|quantized tensor creation).*')
-                m = quantize_dynamic(m, {nn.Linear}, dtype=torch.qint8)
-        # each linear layer is compared with this model's on inputs of its shape; one the CPU gets wrong runs in float32
-        guard_low_precision(m, self, tol=CPU_GENERATION_TOL[precision], what=f'{type(self).__name__}.for_cpu_generation({precision!r})')
-        return m
+@patch
+def forward_with_cond_scale(self: ConditionalTransformer, *args, cond_scale: float = 1., cache: KVCache | None = None,
+                            **kwargs) -> Tensor:
+    "Logits with classifier-free guidance, conditioned and null halves in one batched forward"
+    if cond_scale == 1 or not self.has_condition: return self(*args, cache=cache, **kwargs)
+    b = next(a for a in (*args, *kwargs.values()) if isinstance(a, Tensor)).shape[0]
+    args = [_double(a, b) for a in args]
+    kwargs = {k: _double(v, b) for k, v in kwargs.items()}
+    keep = torch.arange(2 * b, device=self.device) < b
+    logits = self(*args, cache=cache, cond_keep_mask=keep, **kwargs)
+    return cfg_combine(logits[:b], logits[b:], cond_scale)
 
-    @torch.no_grad()
-    def _decode(self, step: Callable, num_steps: int, batch: int, *, eos_id: int | None = None,
-                min_steps: Tensor | int = 0, logits_filter: Callable | None = None, use_kv_cache: bool = True,
-                capacity: int = 256, temperature: float = 1., filter_thres: float | None = 0.9,
-                top_k: int | None = None, top_p: float | None = None) -> Tensor:
-        """Sample `num_steps` tokens. `step(new_tokens, cache, first)` returns the last logits (b, V); on the first
-        call (and every call without cache) `new_tokens` are all generated tokens and `step` adds the prompt.
-        Row i cannot sample `eos_id` before it has `min_steps[i]` (an int: every row) tokens.
-        Returns (b, ≤ num_steps): tokens, with the EOS and everything after it set to `pad_id`."""
-        cache = KVCache(capacity) if use_kv_cache else None
-        buf = torch.full((batch, num_steps), self.pad_id, dtype=torch.long, device=self.device)  # preallocated
-        done = torch.zeros(batch, dtype=torch.bool, device=self.device)
-        min_steps = torch.as_tensor(min_steps, device=self.device).expand(batch)
-        n = 0
-        for t in range(num_steps):
-            first = t == 0 or not exists(cache)
-            logits = step(buf[:, :t] if first else buf[:, t - 1:t], cache, first)
-            if exists(logits_filter): logits = logits_filter(logits, t)
-            if exists(eos_id) and (early := min_steps > t).any():   # EOS held back: a length floor
-                logits = logits.clone(); logits[early, eos_id] = float('-inf')
-            tok = sample_logits(logits.float(), temperature, filter_thres, top_k, top_p)
-            if exists(eos_id):
-                tok = tok.masked_fill(done, self.pad_id)
-                done = done | (tok == eos_id)
-            buf[:, t] = tok; n = t + 1
-            if done.all(): break
-        gen = buf[:, :n]
-        return gen.masked_fill(gen == eos_id, self.pad_id) if exists(eos_id) else gen
+# %% ../../nbs/31_text_conditioning.ipynb #c38765cc
+def _quantize_linear_int8(m: nn.Module) -> nn.Module:
+    "A copy of `m` whose `nn.Linear` weights are int8 (dynamic quantization: activations are quantized on the fly)"
+    import warnings
+    try: from torch.ao.quantization import quantize_dynamic
+    except ImportError as e:
+        raise ImportError("this torch no longer has torch.ao.quantization: use for_cpu_generation('bf16')") from e
+    with warnings.catch_warnings():  # torch.ao.quantization announces its deprecation on every call
+        warnings.filterwarnings('ignore', category=DeprecationWarning)
+        warnings.filterwarnings('ignore', message='.*(deprecated|quantized tensor creation).*')
+        return quantize_dynamic(m, {nn.Linear}, dtype=torch.qint8)
+
+@patch
+def for_cpu_generation(self: ConditionalTransformer, precision: str = 'int8') -> 'ConditionalTransformer':
+    """A copy in eval mode for faster sampling on a CPU: `'int8'` quantizes the weights of every `nn.Linear`
+    (dynamic quantization: activations are quantized on the fly), `'bf16'` casts all weights to bfloat16.
+    The text encoder is shared, not copied. For sampling only: the copy cannot be trained."""
+    import copy
+    if precision not in ('int8', 'bf16'): raise ValueError(f"precision must be 'int8' or 'bf16', got {precision!r}")
+    if self.device.type != 'cpu': raise ValueError(f'for_cpu_generation is for CPU models; this one is on {self.device}')
+    m = copy.deepcopy(self).eval().requires_grad_(False)
+    m = m.to(torch.bfloat16) if precision == 'bf16' else _quantize_linear_int8(m)
+    # each linear layer is compared with this model's on inputs of its shape; one the CPU gets wrong runs in float32
+    guard_low_precision(m, self, tol=CPU_GENERATION_TOL[precision], what=f'{type(self).__name__}.for_cpu_generation({precision!r})')
+    return m
+
+# %% ../../nbs/31_text_conditioning.ipynb #e737dbeb
+@patch
+@torch.no_grad()
+def _decode(self: ConditionalTransformer, step: Callable, num_steps: int, batch: int, *, eos_id: int | None = None,
+            min_steps: Tensor | int = 0, logits_filter: Callable | None = None, use_kv_cache: bool = True,
+            capacity: int = 256, temperature: float = 1., filter_thres: float | None = 0.9,
+            top_k: int | None = None, top_p: float | None = None) -> Tensor:
+    """Sample `num_steps` tokens. `step(new_tokens, cache, first)` returns the last logits (b, V); on the first
+    call (and every call without cache) `new_tokens` are all generated tokens and `step` adds the prompt.
+    Row i cannot sample `eos_id` before it has `min_steps[i]` (an int: every row) tokens.
+    Returns (b, ≤ num_steps): tokens, with the EOS and everything after it set to `pad_id`."""
+    cache = KVCache(capacity) if use_kv_cache else None
+    buf = torch.full((batch, num_steps), self.pad_id, dtype=torch.long, device=self.device)  # preallocated
+    done = torch.zeros(batch, dtype=torch.bool, device=self.device)
+    min_steps = torch.as_tensor(min_steps, device=self.device).expand(batch)
+    n = 0
+    for t in range(num_steps):
+        first = t == 0 or not exists(cache)
+        logits = step(buf[:, :t] if first else buf[:, t - 1:t], cache, first)
+        if exists(logits_filter): logits = logits_filter(logits, t)
+        if exists(eos_id) and (early := min_steps > t).any():   # EOS held back: a length floor
+            logits = logits.clone(); logits[early, eos_id] = float('-inf')
+        tok = sample_logits(logits.float(), temperature, filter_thres, top_k, top_p)
+        if exists(eos_id):
+            tok = tok.masked_fill(done, self.pad_id)
+            done = done | (tok == eos_id)
+        buf[:, t] = tok; n = t + 1
+        if done.all(): break
+    gen = buf[:, :n]
+    return gen.masked_fill(gen == eos_id, self.pad_id) if exists(eos_id) else gen

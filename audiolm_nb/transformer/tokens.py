@@ -42,6 +42,7 @@ def batch_unique_consecutive(ids: Tensor, pad_id: int = -1) -> Tensor:
     out = pack(ids, keep, pad_id)
     return out[:, :max(int(keep.sum(-1).max()), 1)] if ids.shape[-1] else out
 
+# %% ../../nbs/30a_tokens.ipynb #6ac6a95d
 def frames_from_flat(flat: Tensor, per_frame: int, pad_id: int = -1) -> Tensor:
     "Flat codes (b, k) -> (b, ceil(k / per_frame), per_frame), the last frame padded with `pad_id`"
     flat = F.pad(flat, (0, (-flat.shape[-1]) % per_frame), value=pad_id)
