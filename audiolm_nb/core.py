@@ -101,7 +101,7 @@ def resample(wave: torch.Tensor, orig_hz: int, target_hz: int) -> torch.Tensor:
     import torchaudio.functional as AF
     return AF.resample(wave, int(orig_hz), int(target_hz))
 
-# %% ../nbs/00_core.ipynb #ef737b97
+# %% ../nbs/00_core.ipynb #cc7467a4
 def load_audio(path, target_sample_hz: int | None = None, mono: bool = True,
                return_sample_hz: bool = False):
     """Load `path` as a float32 tensor: `(samples,)` when `mono`, else `(channels, samples)`.

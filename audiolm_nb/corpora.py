@@ -85,7 +85,7 @@ def build_speech_corpus(dest=None, language: str = 'en') -> Path:
     (dest/'.complete').write_text(str(len(rows)))
     return dest
 
-# %% ../nbs/02_corpora.ipynb #b1b2153b
+# %% ../nbs/02_corpora.ipynb #0fd169e4
 def read_transcripts(corpus) -> dict[str, str]:
     "name → text from a corpus folder's `transcripts.tsv`"
     lines = (Path(corpus)/'transcripts.tsv').read_text().splitlines()
@@ -123,7 +123,7 @@ def synthesize(texts: list[str], voice=None) -> tuple[list[torch.Tensor], int]:
         out.append(torch.from_numpy(pcm.astype(np.float32) / 32768.))
     return out, voice.config.sample_rate
 
-# %% ../nbs/02_corpora.ipynb #d4c51e61
+# %% ../nbs/02_corpora.ipynb #251cda87
 def prompt_texts() -> list[str]:
     "The Asterisk prompt sentences (from the small transcript-only package)"
     d = data_home()/'asterisk_texts'
@@ -412,7 +412,7 @@ def _write_voices_index(dest: Path, chosen: list[Voice], held: set[str], rows: d
     (dest/'splits').mkdir(exist_ok=True)
     for k, files in splits.items(): (dest/'splits'/f'{k}.txt').write_text(''.join(f + '\n' for f in files))
 
-# %% ../nbs/02_corpora.ipynb #d03125bc
+# %% ../nbs/02_corpora.ipynb #77889ed0
 def build_voices_corpus(dest=None, max_minutes_per_speaker: float = 15., speakers: list[str] | None = None,
                         unseen: tuple[str, ...] = ('joe',), valid_frac: float = 0.05, seed: int = 0,
                         min_seconds: float = 8., max_seconds: float = 15., speech_corpora: dict | None = None,

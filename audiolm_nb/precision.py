@@ -52,7 +52,7 @@ def layer_inputs(model: nn.Module, names: list[str], probe: Callable[[nn.Module]
         for h in hooks: h.remove()
     return seen
 
-# %% ../nbs/04_precision.ipynb #53528e5d
+# %% ../nbs/04_precision.ipynb #d489f42d
 def layer_errors(fast: nn.Module, ref: nn.Module, probe: Callable[[nn.Module], object] | None = None,
                  length: int = 256, types: tuple = CHECKED) -> dict[str, float]:
     """Relative error of each layer of `fast` whose counterpart (same name) in `ref` is one of `types`,

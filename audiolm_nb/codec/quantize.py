@@ -68,7 +68,7 @@ def _check_quantizer_args(dim: int, codebook_size: int, num_quantizers: int, gro
         raise ValueError(f'the product of fsq_levels {fsq_levels} is {math.prod(fsq_levels)}, not codebook_size={codebook_size}')
     return fsq_levels
 
-# %% ../../nbs/10_quantize.ipynb #b455b07c
+# %% ../../nbs/10_quantize.ipynb #7e4d91df
 def _vq_codebooks(module: nn.Module) -> list[nn.Module]:
     "The k-means-initialisable codebooks inside `module`"
     return [m for m in module.modules() if hasattr(m, 'initted') and hasattr(m, 'init_embed_')]
@@ -123,7 +123,7 @@ def _fast_rvq_eval(self: Quantizer, x: Tensor) -> QuantizeOutput:
     codes = rearrange(torch.stack(codes, -1), '(b n) q -> b n q', b=x.shape[0])
     return QuantizeOutput(torch.cat(outs, -1), codes, x.new_zeros(()))
 
-# %% ../../nbs/10_quantize.ipynb #b455b07c
+# %% ../../nbs/10_quantize.ipynb #cb364f4c
 class Quantizer(nn.Module):
     "Grouped residual VQ / LFQ / FSQ with codes of shape (batch, frames, groups*num_quantizers)"
     def __init__(self, *, dim: int, codebook_size: int, num_quantizers: int, groups: int = 1, kind: str = 'rvq',
@@ -176,7 +176,7 @@ class Quantizer(nn.Module):
             self.train(was_training)
         return self
 
-# %% ../../nbs/10_quantize.ipynb #b455b07c
+# %% ../../nbs/10_quantize.ipynb #bea42c6d
 @patch(as_prop=True)
 def total_quantizers(self: Quantizer) -> int:
     "Number of code columns: groups x num_quantizers"

@@ -17,7 +17,7 @@ from ..core import exists, default, in_eval_mode
 from .attention import position_bias, check_layer_options, KVCache
 from .tokens import (left_pad, seq_lengths, QuantizerEmbedding, QuantizerHeads,
                                            frames_from_flat, frame_lengths, check_ids, check_count, check_sampling)
-from .text import ConditionalTransformer, DEFAULT_T5_NAME
+from .text import core_args, ConditionalTransformer, DEFAULT_T5_NAME
 
 # %% auto #0
 __all__ = ['CoarseTransformer']
@@ -39,11 +39,7 @@ class CoarseTransformer(ConditionalTransformer):
         super().__init__()
         check_layer_options(rel_pos_bias=rel_pos_bias, attn_dynamic_pos_bias=attn_dynamic_pos_bias,
                             use_gate_loop_layers=use_gate_loop_layers)
-        self._init_core(dim=dim, depth=depth, heads=heads, dim_head=dim_head, kv_heads=kv_heads,
-                        attn_dropout=attn_dropout, ff_dropout=ff_dropout, ff_mult=ff_mult, glu=glu, mask_prob=mask_prob,
-                        has_condition=has_condition, cond_as_self_attn_prefix=cond_as_self_attn_prefix,
-                        cond_dim=cond_dim, cond_drop_prob=cond_drop_prob, t5_name=t5_name,
-                        text_encoder=text_encoder, pad_id=pad_id)
+        self._init_core(**core_args(locals()))
         self.codebook_size, self.num_coarse_quantizers, self.groups = codebook_size, num_coarse_quantizers, groups
         self.num_semantic_tokens = num_semantic_tokens
         self.q = num_coarse_quantizers * groups                     # codes per frame

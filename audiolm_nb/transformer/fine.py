@@ -12,11 +12,12 @@ import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
 from einops import rearrange
+from fastcore.basics import patch
 from ..core import exists, default, in_eval_mode
 from .attention import position_bias, check_layer_options, KVCache
 from .tokens import (QuantizerEmbedding, QuantizerHeads, frames_from_flat, frame_lengths,
                                            check_ids, check_sampling)
-from .text import ConditionalTransformer, DEFAULT_T5_NAME
+from .text import core_args, ConditionalTransformer, DEFAULT_T5_NAME
 
 # %% auto #0
 __all__ = ['check_coarse', 'check_fine_prime', 'FineTransformer']
@@ -60,11 +61,7 @@ class FineTransformer(ConditionalTransformer):
         super().__init__()
         check_layer_options(rel_pos_bias=rel_pos_bias, attn_dynamic_pos_bias=attn_dynamic_pos_bias,
                             use_gate_loop_layers=use_gate_loop_layers)
-        self._init_core(dim=dim, depth=depth, heads=heads, dim_head=dim_head, kv_heads=kv_heads,
-                        attn_dropout=attn_dropout, ff_dropout=ff_dropout, ff_mult=ff_mult, glu=glu, mask_prob=mask_prob,
-                        has_condition=has_condition, cond_as_self_attn_prefix=cond_as_self_attn_prefix,
-                        cond_dim=cond_dim, cond_drop_prob=cond_drop_prob, t5_name=t5_name,
-                        text_encoder=text_encoder, pad_id=pad_id)
+        self._init_core(**core_args(locals()))
         self.num_coarse_quantizers, self.num_fine_quantizers = num_coarse_quantizers, num_fine_quantizers
         self.codebook_size, self.groups = codebook_size, groups
         self.qc, self.qf = num_coarse_quantizers * groups, num_fine_quantizers * groups
@@ -85,76 +82,87 @@ class FineTransformer(ConditionalTransformer):
         ids = torch.where(idx < nc, idx % self.qc, torch.where(idx == nc, self.qc + self.qf, self.qc + k % self.qf))
         return self.rel_pos(time[start:], time, ids[start:], ids)
 
-    def _check(self, codes: Tensor, q: int, name: str):
-        check_ids(codes, name, self.codebook_size, self.pad_id)
-        if codes.ndim == 3 and codes.shape[-1] != q:
-            raise ValueError(f'{name} have {codes.shape[-1]} codes per frame, this transformer expects {q} '
-                             f'(quantizers × groups={self.groups})')
+# %% ../../nbs/34_fine.ipynb #60e6c7dd
+@patch
+def _check(self: FineTransformer, codes: Tensor, q: int, name: str):
+    check_ids(codes, name, self.codebook_size, self.pad_id)
+    if codes.ndim == 3 and codes.shape[-1] != q:
+        raise ValueError(f'{name} have {codes.shape[-1]} codes per frame, this transformer expects {q} '
+                         f'(quantizers × groups={self.groups})')
 
-    def forward(self, coarse_token_ids: Tensor | None, fine_token_ids: Tensor | None = None, *,
-                text: Sequence[str] | None = None, text_embeds: Tensor | None = None, text_mask: Tensor | None = None,
-                cond_drop_prob: float | None = None, cond_keep_mask: Tensor | None = None,
-                cache: KVCache | None = None, return_loss: bool = False) -> Tensor:
-        """`coarse_token_ids` (b, frames, qc) and `fine_token_ids` (b, frames', qf) or flat (b, k), `-1`-padded on the
-        right by whole frames. Returns logits (b, k+1, codebook_size) — position i predicts flat fine code i —
-        or the loss with `return_loss=True`. With a non-empty cache pass only the new flat fine codes."""
-        first = not exists(cache) or cache.length == 0
-        if first and (not exists(coarse_token_ids) or coarse_token_ids.ndim != 3):
-            raise ValueError('coarse_token_ids (batch, frames, num_coarse_quantizers) are needed')
-        b = coarse_token_ids.shape[0] if first else fine_token_ids.shape[0]
-        fine = default(fine_token_ids, lambda: torch.empty(b, 0, dtype=torch.long, device=self.device))
-        self._check(fine, self.qf, 'fine_token_ids')
-        targets = None
-        if fine.ndim == 3:
-            fine = rearrange(fine, 'b f q -> b (f q)')
-            if return_loss: targets = F.pad(fine, (0, 1), value=self.pad_id)
-        if first:
-            coarse = coarse_token_ids.to(self.device)
-            self._check(coarse, self.qc, 'coarse_token_ids')
-            frames, k0 = coarse.shape[1], 0
-            if exists(cache): cache.meta['frames'] = frames
-            coarse = rearrange(coarse, 'b f q -> b (f q)')
-            x = torch.cat((self.coarse_emb(coarse), self.sep.expand(b, -1, -1), self.fine_emb(fine)), dim=1)
-            key_mask = torch.cat((coarse != self.pad_id, coarse.new_ones(b, 1, dtype=torch.bool), fine != self.pad_id), 1)
-        else:
-            frames = cache.meta['frames']
-            k0 = self._audio_offset(cache) - frames * self.qc - 1
-            x, key_mask = self.fine_emb(fine, start=k0), fine != self.pad_id
-        start = self._audio_offset(cache)
-        cond, cond_mask = self._condition(b, text, text_embeds, text_mask, cond_drop_prob, cond_keep_mask, cache)
-        h = self._attend(x, key_mask, self._bias(start, x.shape[1], frames), cond, cond_mask, cache)
-        logits = self.heads_out(h[:, frames * self.qc:], start=0) if first else self.heads_out(h, start=k0 + 1)
-        if not return_loss: return logits
-        if not exists(targets): raise ValueError('return_loss=True needs fine_token_ids as (b, frames, q) and no filled cache')
-        return F.cross_entropy(rearrange(logits, 'b n c -> b c n'), targets, ignore_index=self.pad_id)
-
-    @torch.no_grad()
-    @in_eval_mode
-    def generate(self, coarse_token_ids: Tensor, *, prime_fine_token_ids: Tensor | None = None,
-                 text: Sequence[str] | None = None, text_embeds: Tensor | None = None,
-                 text_mask: Tensor | None = None, temperature: float = 1., filter_thres: float | None = 0.9,
-                 top_k: int | None = None, top_p: float | None = None, cond_scale: float = 3.,
-                 use_kv_cache: bool = True) -> Tensor:
-        """Fine codes (b, frames, qf) for `coarse_token_ids` (b, frames, qc); the first frames are
-        `prime_fine_token_ids` (b, p, qf) when given (only the later frames are sampled); frames past an
-        item's coarse length (padding) are `pad_id`."""
-        check_coarse(coarse_token_ids, self.qc, self.codebook_size, self.pad_id)
-        check_sampling(temperature, filter_thres, top_k, top_p)
-        prime = check_fine_prime(prime_fine_token_ids, coarse_token_ids, self.qf, self.codebook_size, self.pad_id)
-        coarse, prime_flat = coarse_token_ids.to(self.device), rearrange(prime.to(self.device), 'b f q -> b (f q)')
+@patch
+def _embed(self: FineTransformer, coarse_token_ids: Tensor | None, fine: Tensor, cache: KVCache | None) -> tuple:
+    "Embeddings and key mask of the new positions, the clip's frames, and the flat index of the first new fine code"
+    if not exists(cache) or cache.length == 0:                        # the prompt: coarse codes, SEP, fine codes
+        coarse = coarse_token_ids.to(self.device)
+        self._check(coarse, self.qc, 'coarse_token_ids')
         b, frames = coarse.shape[:2]
-        if exists(text) and not exists(text_embeds): text_embeds, text_mask = self.embed_text(text)
-        cond = dict(text_embeds=text_embeds, text_mask=text_mask)
+        if exists(cache): cache.meta['frames'] = frames
+        coarse = rearrange(coarse, 'b f q -> b (f q)')
+        x = torch.cat((self.coarse_emb(coarse), self.sep.expand(b, -1, -1), self.fine_emb(fine)), dim=1)
+        key_mask = torch.cat((coarse != self.pad_id, coarse.new_ones(b, 1, dtype=torch.bool), fine != self.pad_id), 1)
+        return x, key_mask, frames, 0
+    frames = cache.meta['frames']                                     # a filled cache: the new fine codes only
+    k0 = self._audio_offset(cache) - frames * self.qc - 1
+    return self.fine_emb(fine, start=k0), fine != self.pad_id, frames, k0
 
-        def step(new, cache, first):
-            if first: return self.forward_with_cond_scale(coarse, torch.cat((prime_flat, new), 1), cond_scale=cond_scale,
-                                                          cache=cache, **cond)[:, -1]
-            return self.forward_with_cond_scale(None, new, cond_scale=cond_scale, cache=cache)[:, -1]
+# %% ../../nbs/34_fine.ipynb #4fc7de3f
+@patch
+def forward(self: FineTransformer, coarse_token_ids: Tensor | None, fine_token_ids: Tensor | None = None, *,
+            text: Sequence[str] | None = None, text_embeds: Tensor | None = None, text_mask: Tensor | None = None,
+            cond_drop_prob: float | None = None, cond_keep_mask: Tensor | None = None,
+            cache: KVCache | None = None, return_loss: bool = False) -> Tensor:
+    """`coarse_token_ids` (b, frames, qc) and `fine_token_ids` (b, frames', qf) or flat (b, k), `-1`-padded on the
+    right by whole frames. Returns logits (b, k+1, codebook_size) — position i predicts flat fine code i —
+    or the loss with `return_loss=True`. With a non-empty cache pass only the new flat fine codes."""
+    first = not exists(cache) or cache.length == 0
+    if first and (not exists(coarse_token_ids) or coarse_token_ids.ndim != 3):
+        raise ValueError('coarse_token_ids (batch, frames, num_coarse_quantizers) are needed')
+    b = coarse_token_ids.shape[0] if first else fine_token_ids.shape[0]
+    fine = default(fine_token_ids, lambda: torch.empty(b, 0, dtype=torch.long, device=self.device))
+    self._check(fine, self.qf, 'fine_token_ids')
+    targets = None
+    if fine.ndim == 3:
+        fine = rearrange(fine, 'b f q -> b (f q)')
+        if return_loss: targets = F.pad(fine, (0, 1), value=self.pad_id)
+    x, key_mask, frames, k0 = self._embed(coarse_token_ids, fine, cache)
+    start = self._audio_offset(cache)
+    cond, cond_mask = self._condition(b, text, text_embeds, text_mask, cond_drop_prob, cond_keep_mask, cache)
+    h = self._attend(x, key_mask, self._bias(start, x.shape[1], frames), cond, cond_mask, cache)
+    logits = self.heads_out(h[:, frames * self.qc:], start=0) if first else self.heads_out(h, start=k0 + 1)
+    if not return_loss: return logits
+    if not exists(targets): raise ValueError('return_loss=True needs fine_token_ids as (b, frames, q) and no filled cache')
+    return F.cross_entropy(rearrange(logits, 'b n c -> b c n'), targets, ignore_index=self.pad_id)
 
-        steps = (frames - prime.shape[1]) * self.qf
-        gen = self._decode(step, steps, b, use_kv_cache=use_kv_cache,
-                           capacity=frames * (self.qc + self.qf) + 2 + (text_embeds.shape[1] + 1 if exists(text_embeds) else 0),
-                           temperature=temperature, filter_thres=filter_thres, top_k=top_k, top_p=top_p)
-        fine = torch.cat((prime.to(self.device), frames_from_flat(gen, self.qf, self.pad_id)), dim=1)
-        valid = torch.arange(frames, device=self.device)[None] < frame_lengths(coarse, self.pad_id)[:, None]
-        return fine.masked_fill(~valid[..., None], self.pad_id)
+# %% ../../nbs/34_fine.ipynb #62091d3a
+@patch
+@torch.no_grad()
+@in_eval_mode
+def generate(self: FineTransformer, coarse_token_ids: Tensor, *, prime_fine_token_ids: Tensor | None = None,
+             text: Sequence[str] | None = None, text_embeds: Tensor | None = None,
+             text_mask: Tensor | None = None, temperature: float = 1., filter_thres: float | None = 0.9,
+             top_k: int | None = None, top_p: float | None = None, cond_scale: float = 3.,
+             use_kv_cache: bool = True) -> Tensor:
+    """Fine codes (b, frames, qf) for `coarse_token_ids` (b, frames, qc); the first frames are
+    `prime_fine_token_ids` (b, p, qf) when given (only the later frames are sampled); frames past an
+    item's coarse length (padding) are `pad_id`."""
+    check_coarse(coarse_token_ids, self.qc, self.codebook_size, self.pad_id)
+    check_sampling(temperature, filter_thres, top_k, top_p)
+    prime = check_fine_prime(prime_fine_token_ids, coarse_token_ids, self.qf, self.codebook_size, self.pad_id)
+    coarse, prime_flat = coarse_token_ids.to(self.device), rearrange(prime.to(self.device), 'b f q -> b (f q)')
+    b, frames = coarse.shape[:2]
+    if exists(text) and not exists(text_embeds): text_embeds, text_mask = self.embed_text(text)
+    cond = dict(text_embeds=text_embeds, text_mask=text_mask)
+
+    def step(new, cache, first):
+        if first: return self.forward_with_cond_scale(coarse, torch.cat((prime_flat, new), 1), cond_scale=cond_scale,
+                                                      cache=cache, **cond)[:, -1]
+        return self.forward_with_cond_scale(None, new, cond_scale=cond_scale, cache=cache)[:, -1]
+
+    steps = (frames - prime.shape[1]) * self.qf
+    gen = self._decode(step, steps, b, use_kv_cache=use_kv_cache,
+                       capacity=frames * (self.qc + self.qf) + 2 + (text_embeds.shape[1] + 1 if exists(text_embeds) else 0),
+                       temperature=temperature, filter_thres=filter_thres, top_k=top_k, top_p=top_p)
+    fine = torch.cat((prime.to(self.device), frames_from_flat(gen, self.qf, self.pad_id)), dim=1)
+    valid = torch.arange(frames, device=self.device)[None] < frame_lengths(coarse, self.pad_id)[:, None]
+    return fine.masked_fill(~valid[..., None], self.pad_id)

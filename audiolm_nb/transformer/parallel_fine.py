@@ -72,30 +72,35 @@ class ParallelFineTransformer(Saveable, ConditionalTransformer):
             x = x + ff(ff_norm(x))
         return self.encoder.norm(x)
 
-    def _inputs(self, fine: Tensor, first_level: int = 0) -> Tensor:
-        "Decoder inputs from fine codes (n, k) of levels `first_level`…: each code's embedding + the next level's"
-        lv = torch.arange(first_level, first_level + fine.shape[-1], device=fine.device)
-        return self.fine_emb(fine.clamp(min=0) + lv * self.codebook_size) + self.level_emb[lv + 1]
+# %% ../../nbs/34a_parallel_fine.ipynb #6a90a69a
+@patch
+def _inputs(self: ParallelFineTransformer, fine: Tensor, first_level: int = 0) -> Tensor:
+    "Decoder inputs from fine codes (n, k) of levels `first_level`…: each code's embedding + the next level's"
+    lv = torch.arange(first_level, first_level + fine.shape[-1], device=fine.device)
+    return self.fine_emb(fine.clamp(min=0) + lv * self.codebook_size) + self.level_emb[lv + 1]
 
-    def _decoder(self, x: Tensor, cache: KVCache | None = None) -> Tensor:
-        start = cache.length if exists(cache) else 0
-        return self.decoder(x, x.new_zeros(self.heads, x.shape[1], start + x.shape[1]), cache=cache)
+@patch
+def _decoder(self: ParallelFineTransformer, x: Tensor, cache: KVCache | None = None) -> Tensor:
+    start = cache.length if exists(cache) else 0
+    return self.decoder(x, x.new_zeros(self.heads, x.shape[1], start + x.shape[1]), cache=cache)
 
-    def forward(self, coarse_token_ids: Tensor, fine_token_ids: Tensor, *, return_loss: bool = False,
-                text=None, text_embeds=None) -> Tensor:
-        """Logits (b, frames, qf, codebook_size) of `fine_token_ids` (b, frames' ≤ frames, qf) given `coarse_token_ids`
-        (b, frames, qc), both `-1`-padded on the right by whole frames; the mean cross-entropy with `return_loss=True`"""
-        if exists(text) or exists(text_embeds): raise ValueError(NO_TEXT)
-        _check_codes(coarse_token_ids, fine_token_ids, self.qc, self.qf, self.codebook_size, self.pad_id)
-        b, frames = coarse_token_ids.shape[:2]
-        coarse, fine = coarse_token_ids.to(self.device), fine_token_ids.to(self.device)
-        fine = F.pad(fine, (0, 0, 0, frames - fine.shape[1]), value=self.pad_id)
-        h = rearrange(self.encode(coarse), 'b f d -> (b f) 1 d') + self.level_emb[0]
-        x = torch.cat((h, self._inputs(rearrange(fine[..., :-1], 'b f q -> (b f) q'))), dim=1) if self.qf > 1 else h
-        logits = rearrange(self.heads_out(self._decoder(x)), '(b f) q c -> b f q c', b=b)
-        if not return_loss: return logits
-        valid = (coarse != self.pad_id).all(-1, keepdim=True) & (fine != self.pad_id)
-        return F.cross_entropy(logits[valid], fine[valid])
+# %% ../../nbs/34a_parallel_fine.ipynb #bd333ceb
+@patch
+def forward(self: ParallelFineTransformer, coarse_token_ids: Tensor, fine_token_ids: Tensor, *,
+            return_loss: bool = False, text=None, text_embeds=None) -> Tensor:
+    """Logits (b, frames, qf, codebook_size) of `fine_token_ids` (b, frames' ≤ frames, qf) given `coarse_token_ids`
+    (b, frames, qc), both `-1`-padded on the right by whole frames; the mean cross-entropy with `return_loss=True`"""
+    if exists(text) or exists(text_embeds): raise ValueError(NO_TEXT)
+    _check_codes(coarse_token_ids, fine_token_ids, self.qc, self.qf, self.codebook_size, self.pad_id)
+    b, frames = coarse_token_ids.shape[:2]
+    coarse, fine = coarse_token_ids.to(self.device), fine_token_ids.to(self.device)
+    fine = F.pad(fine, (0, 0, 0, frames - fine.shape[1]), value=self.pad_id)
+    h = rearrange(self.encode(coarse), 'b f d -> (b f) 1 d') + self.level_emb[0]
+    x = torch.cat((h, self._inputs(rearrange(fine[..., :-1], 'b f q -> (b f) q'))), dim=1) if self.qf > 1 else h
+    logits = rearrange(self.heads_out(self._decoder(x)), '(b f) q c -> b f q c', b=b)
+    if not return_loss: return logits
+    valid = (coarse != self.pad_id).all(-1, keepdim=True) & (fine != self.pad_id)
+    return F.cross_entropy(logits[valid], fine[valid])
 
 # %% ../../nbs/34a_parallel_fine.ipynb #7c8410a1
 @patch

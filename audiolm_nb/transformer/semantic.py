@@ -16,7 +16,7 @@ from einops import rearrange
 from ..core import exists, default, in_eval_mode
 from .attention import position_bias, check_layer_options, KVCache
 from .tokens import left_pad, right_pad, seq_lengths, check_ids, check_count, check_sampling
-from .text import ConditionalTransformer, DEFAULT_T5_NAME
+from .text import core_args, ConditionalTransformer, DEFAULT_T5_NAME
 
 # %% auto #0
 __all__ = ['place_start', 'add_eos_targets', 'SemanticTransformer']
@@ -49,11 +49,7 @@ class SemanticTransformer(ConditionalTransformer):
         super().__init__()
         check_layer_options(rel_pos_bias=rel_pos_bias, attn_dynamic_pos_bias=attn_dynamic_pos_bias,
                             use_gate_loop_layers=use_gate_loop_layers)
-        self._init_core(dim=dim, depth=depth, heads=heads, dim_head=dim_head, kv_heads=kv_heads,
-                        attn_dropout=attn_dropout, ff_dropout=ff_dropout, ff_mult=ff_mult, glu=glu, mask_prob=mask_prob,
-                        has_condition=has_condition, cond_as_self_attn_prefix=cond_as_self_attn_prefix,
-                        cond_dim=cond_dim, cond_drop_prob=cond_drop_prob, t5_name=t5_name,
-                        text_encoder=text_encoder, pad_id=pad_id)
+        self._init_core(**core_args(locals()))
         self.num_semantic_tokens = num_semantic_tokens
         self.eos_id, self.start_id = num_semantic_tokens, num_semantic_tokens + 1
         self.token_emb = nn.Embedding(num_semantic_tokens + 2, dim)

@@ -67,6 +67,7 @@ def truncate_cache(cache: KVCache, length: int) -> KVCache:
     cache.length = length
     return cache
 
+# %% ../../nbs/36_speculative.ipynb #949df3c4
 @dataclass
 class CachedStream:
     "A `step(new, cache, first)` fed a growing token buffer through its own `KVCache`, which it can roll back"

@@ -29,7 +29,7 @@ T5_DIMS = {'t5-small': 512, 't5-base': 768, 't5-large': 1024, 't5-3b': 1024, 't5
 CPU_GENERATION_TOL = {'bf16': 0.05, 'int8': 0.1}
 
 # %% auto #0
-__all__ = ['DEFAULT_T5_NAME', 'T5_DIMS', 'CPU_GENERATION_TOL', 'TextEncoder', 'ConditionalTransformer']
+__all__ = ['DEFAULT_T5_NAME', 'T5_DIMS', 'CPU_GENERATION_TOL', 'TextEncoder', 'ConditionalTransformer', 'core_args']
 
 # %% ../../nbs/31_text_conditioning.ipynb #349274cd
 class TextEncoder:
@@ -127,6 +127,14 @@ class ConditionalTransformer(nn.Module):
     def _takes_no_text(self) -> ValueError:
         return ValueError(f'this {type(self).__name__} was built with has_condition=False: it takes no text; '
                           'build it with has_condition=True to condition on text')
+
+# %% ../../nbs/31_text_conditioning.ipynb #100e6fe7
+import inspect
+_CORE_ARGS = [p for p in inspect.signature(ConditionalTransformer._init_core).parameters if p != 'self']
+
+def core_args(args: dict) -> dict:
+    "The arguments of `ConditionalTransformer._init_core` found among `args` (a constructor's `locals()`)"
+    return {k: args[k] for k in _CORE_ARGS if k in args}
 
 # %% ../../nbs/31_text_conditioning.ipynb #7d15b3c1
 @patch

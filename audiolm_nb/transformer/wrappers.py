@@ -16,7 +16,7 @@ from ..core import exists, default, resample
 from .tokens import batch_unique_consecutive, check_ids, check_count
 
 # %% auto #0
-__all__ = ['codec_groups', 'codec_levels', 'check_compatibility', 'split_codes', 'join_codes', 'check_finite_wave',
+__all__ = ['codec_groups', 'codec_levels', 'split_codes', 'join_codes', 'check_compatibility', 'check_finite_wave',
            'semantic_ids_from_wave', 'codes_from_wave', 'SemanticTransformerWrapper', 'CoarseTransformerWrapper',
            'FineTransformerWrapper']
 
@@ -24,6 +24,17 @@ __all__ = ['codec_groups', 'codec_levels', 'check_compatibility', 'split_codes',
 def codec_groups(codec) -> int: return int(getattr(codec, 'rq_groups', 1) or 1)
 def codec_levels(codec) -> int: return codec.num_quantizers // codec_groups(codec)
 
+def split_codes(codes: Tensor, num_coarse: int, groups: int = 1) -> tuple[Tensor, Tensor]:
+    "Codec codes (b, n, groups·levels) -> coarse (b, n, groups·num_coarse), fine (b, n, groups·rest)"
+    c = rearrange(codes, 'b n (g q) -> b n g q', g=groups)
+    return (rearrange(c[..., :num_coarse], 'b n g q -> b n (g q)'), rearrange(c[..., num_coarse:], 'b n g q -> b n (g q)'))
+
+def join_codes(coarse: Tensor, fine: Tensor, groups: int = 1) -> Tensor:
+    "Inverse of `split_codes`"
+    c, f = (rearrange(t, 'b n (g q) -> b n g q', g=groups) for t in (coarse, fine))
+    return rearrange(torch.cat((c, f), dim=-1), 'b n g q -> b n (g q)')
+
+# %% ../../nbs/35_wrappers.ipynb #a8c00efa
 def check_compatibility(*, wav2vec=None, codec=None, semantic_transformer=None, coarse_transformer=None,
                         fine_transformer=None):
     "Raise a `ValueError` listing every mismatch between the given components"
@@ -56,16 +67,6 @@ def check_compatibility(*, wav2vec=None, codec=None, semantic_transformer=None, 
             need(getattr(co, a) == getattr(fi, a), f'coarse transformer {a}={getattr(co, a)} but fine transformer '
                  f'{a}={getattr(fi, a)}')
     if p: raise ValueError('incompatible AudioLM components:\n - ' + '\n - '.join(p))
-
-def split_codes(codes: Tensor, num_coarse: int, groups: int = 1) -> tuple[Tensor, Tensor]:
-    "Codec codes (b, n, groups·levels) -> coarse (b, n, groups·num_coarse), fine (b, n, groups·rest)"
-    c = rearrange(codes, 'b n (g q) -> b n g q', g=groups)
-    return (rearrange(c[..., :num_coarse], 'b n g q -> b n (g q)'), rearrange(c[..., num_coarse:], 'b n g q -> b n (g q)'))
-
-def join_codes(coarse: Tensor, fine: Tensor, groups: int = 1) -> Tensor:
-    "Inverse of `split_codes`"
-    c, f = (rearrange(t, 'b n (g q) -> b n g q', g=groups) for t in (coarse, fine))
-    return rearrange(torch.cat((c, f), dim=-1), 'b n g q -> b n (g q)')
 
 # %% ../../nbs/35_wrappers.ipynb #40e910a7
 @torch.no_grad()
@@ -167,6 +168,7 @@ class CoarseTransformerWrapper(_Wrapper):
         if not exists(self.codec): raise ValueError('reconstruct_wave=True needs a codec')
         with torch.no_grad(): return self.codec.decode_from_codebook_indices(codes.clamp(min=0))
 
+# %% ../../nbs/35_wrappers.ipynb #1ab0ee02
 class FineTransformerWrapper(_Wrapper):
     "Coarse + fine codes (or raw waves through `codec`) -> `FineTransformer` (or `ParallelFineTransformer`) loss"
     def __init__(self, *, transformer, codec=None, pad_id: int = -1, mask_prob: float | None = None):
