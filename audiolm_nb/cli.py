@@ -30,6 +30,8 @@ COMMANDS = {
                    'train the coarse transformer'),
         'fine': ('audiolm_nb.trainer.transformer_cli', 'add_train_fine_args', 'train_fine_cli',
                  'train the fine transformer'),
+        'acoustic': ('audiolm_nb.trainer.transformer_cli', 'add_train_acoustic_args', 'train_acoustic_cli',
+                     'train the hierarchical acoustic transformer: every codec quantizer, in place of coarse + fine'),
         'all': ('audiolm_nb.recipe', 'add_train_all_args', 'train_all_cli',
                 'the shipped model\'s recipe, resumable: corpus, codec, tokens, semantic, coarse, fine, model set'),
     },

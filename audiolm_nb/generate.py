@@ -54,7 +54,7 @@ def _read_checkpoint(ckpt: Path, kind: str):
 
 # %% ../nbs/51_generate_cli.ipynb #6b382a40
 def load_transformer(spec, kind: str, use_ema: bool = True) -> tuple[torch.nn.Module, str]:
-    "The `kind` ('semantic', 'coarse', 'fine') transformer of a training run, in eval mode, and a line saying what was loaded"
+    "The `kind` ('semantic', 'coarse', 'fine', 'acoustic') transformer of a training run, in eval mode, and a line saying what was loaded"
     ckpt, saved = _checkpoint_and_config(spec, kind)
     arch = saved.get('arch', 'autoregressive')              # fine runs recorded before --arch were autoregressive
     model = build_transformer(kind, saved['config'], saved.get('t5'), arch)
@@ -78,10 +78,12 @@ def add_generate_args(p):
     "Options of `audiolm generate`"
     a = p.add_argument
     a('--model', default=None, help='a model set file (from `audiolm train all`); the default, when no --model and no '
-      '--semantic/--coarse/--fine are given, is the model set shipped with audiolm_nb')
+      '--semantic/--coarse/--fine/--acoustic are given, is the model set shipped with audiolm_nb')
     for kind in ('semantic', 'coarse', 'fine'):
         a(f'--{kind}', default=None, help=f'the {kind} transformer: the --results-folder of an `audiolm train {kind}` '
           'run (its latest checkpoint) or one checkpoint file in it (give all three, with --codec)')
+    a('--acoustic', default=None, help='in place of --coarse and --fine: the --results-folder of an `audiolm train acoustic` '
+      'run (its latest checkpoint) or one checkpoint file in it (give it with --semantic and --codec)')
     add_tokenizer_args(p)
     a('--out', default='generated.wav', help='the wav file to write (a batch writes NAME_0.wav, NAME_1.wav, ...); '
       'checked before anything is generated')
@@ -131,6 +133,7 @@ def check_tokenizers(args, wav2vec, codec):
                  codes=(describe(codec, 'codes'), f"--codec '{args.codec}'", 'codec'))
     unrecorded = []
     for kind, uses in USES.items():
+        if not exists(getattr(args, kind, None)): continue        # runs not given (acoustic, or coarse and fine)
         cfg_file = _checkpoint_and_config(getattr(args, kind), kind)[0].parent/'model_config.json'
         recorded = json.loads(cfg_file.read_text()).get('tokenizers')
         if not exists(recorded): unrecorded.append(str(cfg_file)); continue
@@ -157,26 +160,34 @@ def load_prime(path, wav2vec, codec) -> tuple[torch.Tensor, int]:
 
 # %% ../nbs/51_generate_cli.ipynb #a239d8fb
 def load_parts(args) -> tuple:
-    "(wav2vec, codec, semantic, coarse, fine, unique_consecutive) from three training runs or from a model set"
-    kinds = ('semantic', 'coarse', 'fine')
+    """(wav2vec, codec, semantic, coarse, fine, unique_consecutive) from training runs (semantic, coarse and fine, or
+    semantic and acoustic: its two stages) or from a model set"""
+    acoustic = exists(getattr(args, 'acoustic', None))
+    if acoustic and (both := [f'--{k}' for k in ('coarse', 'fine') if exists(getattr(args, k))]):
+        raise ValueError(f"give --acoustic or {' and '.join(both)}, not both: the acoustic transformer stands in for the "
+                         'coarse and fine pair')
+    kinds = ('semantic', 'acoustic') if acoustic else ('semantic', 'coarse', 'fine')
+    opts = '/'.join(f'--{k}' for k in kinds)
     runs = [k for k in kinds if exists(getattr(args, k))]
     if runs:
         if missing := [f'--{k}' for k in kinds if k not in runs]:
-            raise ValueError(f"give all of --semantic, --coarse and --fine (missing {', '.join(missing)}), or none of "
-                             'them to use a model set')
-        if exists(args.model): raise ValueError('give --model or --semantic/--coarse/--fine, not both')
-        if not exists(args.codec): raise ValueError('--codec is needed with --semantic/--coarse/--fine: the codec '
-                                                    'checkpoint their token cache was made with')
+            names = '--semantic and --acoustic' if acoustic else '--semantic, --coarse and --fine'
+            raise ValueError(f"give all of {names} (missing {', '.join(missing)}){'' if acoustic else ', or --semantic and --acoustic'}, "
+                             'or none of them to use a model set')
+        if exists(args.model): raise ValueError(f'give --model or {opts}, not both')
+        if not exists(args.codec): raise ValueError(f'--codec is needed with {opts}: the codec checkpoint their token cache '
+                                                    'was made with')
         loaded = {k: load_transformer(getattr(args, k), k, use_ema=not args.no_ema) for k in kinds}
         for _, line in loaded.values(): print(line)
         wav2vec, codec = load_wav2vec(args), load_codec(args.codec)
         check_tokenizers(args, wav2vec, codec)
         unique = _checkpoint_and_config(args.semantic, 'semantic')[1].get('unique_consecutive', True)
-        return (wav2vec, codec, *(loaded[k][0] for k in kinds), unique)
+        stages = loaded['acoustic'][0].as_coarse_and_fine() if acoustic else (loaded['coarse'][0], loaded['fine'][0])
+        return (wav2vec, codec, loaded['semantic'][0], *stages, unique)
     from audiolm_nb.pretrained import load_model_set, default_model_set
     if given := [f for f, v in (('--codec', args.codec), ('--kmeans', args.kmeans), ('--hubert', args.hubert)) if exists(v)]:
         raise ValueError(f"{', '.join(given)}: a model set brings its own codec and semantic tokenizer (drop them, or "
-                         'give --semantic/--coarse/--fine to use your own runs)')
+                         'give --semantic/--coarse/--fine or --semantic/--acoustic to use your own runs)')
     path = Path(args.model) if exists(args.model) else default_model_set()
     p = load_model_set(path, fast=False)
     print(f"model set: {path} ({p['card'].get('name', 'unnamed')}, {p['card'].get('created', 'undated')})")

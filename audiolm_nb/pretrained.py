@@ -16,14 +16,15 @@ from .core import exists
 from .audiolm import AudioLM
 
 # %% auto #0
-__all__ = ['FORMAT', 'PARTS', 'CLASSES', 'default_model_set', 'save_model_set', 'read_model_set', 'load_model_set', 'pretrained']
+__all__ = ['FORMAT', 'PARTS', 'CLASSES', 'default_model_set', 'save_model_set', 'save_acoustic_model_set', 'read_model_set',
+           'load_model_set', 'pretrained']
 
 # %% ../nbs/50a_pretrained.ipynb #d9c17442
 FORMAT = 'audiolm_nb.model_set/1'
 PARTS = ('semantic', 'coarse', 'fine')
 CLASSES = {'SemanticTransformer': 'audiolm_nb.transformer.semantic', 'CoarseTransformer': 'audiolm_nb.transformer.coarse',
            'FineTransformer': 'audiolm_nb.transformer.fine', 'ParallelFineTransformer': 'audiolm_nb.transformer.parallel_fine',
-           'SoundStream': 'audiolm_nb.codec.soundstream'}
+           'HierarchicalAcousticTransformer': 'audiolm_nb.transformer.hierarchical', 'SoundStream': 'audiolm_nb.codec.soundstream'}
 
 def default_model_set() -> Path:
     "The model set shipped in the package (it may be absent from a source checkout that has not fetched it)"
@@ -39,22 +40,12 @@ def _generation_state(name: str, model: nn.Module) -> dict:
     return sd
 
 # %% ../nbs/50a_pretrained.ipynb #1b4c7172
-def save_model_set(path,                                  # the .safetensors file to write (its folder is created)
-                   *,
-                   codec: nn.Module,                      # the codec (it knows its own `config`)
-                   semantic: tuple[nn.Module, dict],      # (model, constructor config: `model_config.json`'s `config`)
-                   coarse: tuple[nn.Module, dict],        # (model, constructor config)
-                   fine: tuple[nn.Module, dict],          # (model, constructor config)
-                   kmeans: str = 'mfcc_km500.npz',        # the semantic tokenizer's k-means file in `audiolm_nb/assets/`
-                   card: dict | None = None,              # the model card (JSON-able)
-                   dtype: torch.dtype = torch.float16,    # the type floating-point tensors are stored in
-                  ) -> Path:
-    "Write one safetensors file with every part of an AudioLM; returns its path"
+def _write_model_set(path, parts: dict, kmeans: str, card: dict | None, dtype: torch.dtype) -> Path:
+    "Write `parts` (`{name: (model, config)}`, the codec's included) and the tokenizer's name to one safetensors file"
     from safetensors.torch import save_file
     from audiolm_nb.semantic.mel_tokenizer import MelKmeansTokenizer, asset_path
     from audiolm_nb.loading import fingerprint
     tok = MelKmeansTokenizer(asset_path(kmeans))
-    parts = dict(codec=(codec, codec.config), semantic=semantic, coarse=coarse, fine=fine)
     meta, tensors = dict(kmeans=kmeans, kmeans_fingerprint=fingerprint(tok), parts={}), {}
     for name, (model, config) in parts.items():
         meta['parts'][name] = dict(cls=type(model).__name__, config=config)
@@ -66,6 +57,29 @@ def save_model_set(path,                                  # the .safetensors fil
     save_file(tensors, str(tmp), metadata=dict(format=FORMAT, meta=json.dumps(meta), card=json.dumps(card or {})))
     tmp.replace(path)
     return path
+
+def save_model_set(path,                                  # the .safetensors file to write (its folder is created)
+                   *,
+                   codec: nn.Module,                      # the codec (it knows its own `config`)
+                   semantic: tuple[nn.Module, dict],      # (model, constructor config: `model_config.json`'s `config`)
+                   coarse: tuple[nn.Module, dict],        # (model, constructor config)
+                   fine: tuple[nn.Module, dict],          # (model, constructor config)
+                   kmeans: str = 'mfcc_km500.npz',        # the semantic tokenizer's k-means file in `audiolm_nb/assets/`
+                   card: dict | None = None,              # the model card (JSON-able)
+                   dtype: torch.dtype = torch.float16,    # the type floating-point tensors are stored in
+                  ) -> Path:
+    "Write one safetensors file with every part of an AudioLM; returns its path"
+    parts = dict(codec=(codec, codec.config), semantic=semantic, coarse=coarse, fine=fine)
+    return _write_model_set(path, parts, kmeans, card, dtype)
+
+def save_acoustic_model_set(path, *, codec: nn.Module, semantic: tuple[nn.Module, dict],
+                            acoustic: tuple[nn.Module, dict],  # (HierarchicalAcousticTransformer, constructor config)
+                            kmeans: str = 'mfcc_km500.npz', card: dict | None = None,
+                            dtype: torch.dtype = torch.float16) -> Path:
+    "`save_model_set` with one `HierarchicalAcousticTransformer` in place of the coarse and fine transformers"
+    if not callable(getattr(acoustic[0], 'as_coarse_and_fine', None)):
+        raise ValueError(f'acoustic must be a HierarchicalAcousticTransformer (with its config), got {type(acoustic[0]).__name__}')
+    return _write_model_set(path, dict(codec=(codec, codec.config), semantic=semantic, acoustic=acoustic), kmeans, card, dtype)
 
 # %% ../nbs/50a_pretrained.ipynb #d1ebf0cc
 def read_model_set(path) -> tuple[dict, dict, dict]:
@@ -103,7 +117,8 @@ def _skipped_keys(name: str, model: nn.Module) -> set:
     return set(model.state_dict()) - set(_generation_state(name, model))
 
 def load_model_set(path=None, fast: bool = True) -> dict:
-    "The parts of a model set (default: the shipped one): wav2vec, codec, semantic, coarse, fine, card"
+    """The parts of a model set (default: the shipped one): wav2vec, codec, semantic, coarse, fine, card (a set with an
+    acoustic transformer gives its two stages as coarse and fine)"""
     from audiolm_nb.semantic.mel_tokenizer import MelKmeansTokenizer, asset_path
     from audiolm_nb.loading import fingerprint
     meta, card, tensors = read_model_set(path if exists(path) else default_model_set())
@@ -112,6 +127,7 @@ def load_model_set(path=None, fast: bool = True) -> dict:
         raise ValueError(f"the model set was trained with another {meta['kmeans']} than the one installed: "
                          'its semantic tokens would mean something else; reinstall audiolm_nb or retrain the set')
     parts = {name: _build(name, spec, tensors) for name, spec in meta['parts'].items()}
+    if 'acoustic' in parts: parts['coarse'], parts['fine'] = parts.pop('acoustic').as_coarse_and_fine()
     if fast:
         parts['codec'] = parts['codec'].for_cpu_inference()
         for k in PARTS: parts[k] = parts[k].for_cpu_generation('int8')

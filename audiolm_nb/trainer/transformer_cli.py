@@ -1,4 +1,4 @@
-"""`audiolm train semantic|coarse|fine`: the three transformer trainers from the shell, with
+"""`audiolm train semantic|coarse|fine|acoustic`: the transformer trainers from the shell, with
 defaults for small CPU runs, and a test that runs one as two processes.
 
 Docs: https://audiolm-nb.github.io/audiolm_nb/transformer_cli.html.md"""
@@ -13,16 +13,17 @@ from pathlib import Path
 from ..core import exists, default
 from ..cli import json_object
 from ..loading import (add_tokenizer_args, load_wav2vec, load_codec, tokenizer_diff, FINE_ARCHS, DEFAULT_FINE_ARCH,
-                                build_transformer, USES, TOKENIZER_NAMES)
+                                build_transformer, USES, TOKENIZER_NAMES, _refuse_text)
 from .tokens import TokenDataset, Tokenizers
 from .utils import add_training_args
 from .base import TRAINING_CLI_NAMES
 _all_ = ['FINE_ARCHS', 'DEFAULT_FINE_ARCH', 'build_transformer', 'USES', 'TOKENIZER_NAMES']   # defined in audiolm_nb.loading
 
 # %% auto #0
-__all__ = ['TRANSFORMER_PRESETS', 'add_train_semantic_args', 'add_train_coarse_args', 'add_train_fine_args', 'transformer_config',
-           'run_record', 'train_semantic_cli', 'train_coarse_cli', 'train_fine_cli', 'FINE_ARCHS', 'DEFAULT_FINE_ARCH',
-           'build_transformer', 'USES', 'TOKENIZER_NAMES']
+__all__ = ['TRANSFORMER_PRESETS', 'add_train_semantic_args', 'add_train_coarse_args', 'add_train_fine_args',
+           'add_train_acoustic_args', 'transformer_config', 'run_record', 'train_semantic_cli', 'train_coarse_cli',
+           'train_fine_cli', 'train_acoustic_cli', 'FINE_ARCHS', 'DEFAULT_FINE_ARCH', 'build_transformer', 'USES',
+           'TOKENIZER_NAMES']
 
 # %% ../../nbs/42b_transformer_cli.ipynb #aa774d22
 TRANSFORMER_PRESETS = {
@@ -37,14 +38,17 @@ def _add_train_args(p: argparse.ArgumentParser, kind: str):
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument('--folder', help='folder of audio files (searched recursively); tokenized batch by batch')
     src.add_argument('--tokens', help='token cache written by `audiolm tokenize` (no tokenizer runs while training)')
-    add_tokenizer_args(p, semantic=kind in ('semantic', 'coarse'), codec=kind in ('coarse', 'fine'))
-    if kind != 'semantic':
+    add_tokenizer_args(p, semantic=kind != 'fine', codec=kind != 'semantic')
+    if kind in ('coarse', 'fine'):
         a('--num-coarse-quantizers', type=int, default=2, help='codebooks modelled by the coarse transformer (at most '
           'the codec\'s quantizers minus one); the fine transformer models the rest')
+    if kind == 'acoustic':
+        a('--num-coarse-quantizers', type=int, default=2, help='where the model\'s coarse part ends (its coarse_split, at '
+          'most the codec\'s quantizers minus one): the split it is used with as coarse + fine stages; it models every quantizer')
     if kind == 'fine':
         a('--arch', choices=list(FINE_ARCHS), default=None, help=f'parallel: all frames at once (ParallelFineTransformer); '
           f'autoregressive: one code at a time (FineTransformer). Default {DEFAULT_FINE_ARCH}, or the run\'s with --resume')
-    if kind in ('semantic', 'coarse'):
+    if kind != 'fine':
         a('--no-unique-consecutive', action='store_true', help='keep repeated semantic ids (one per frame) instead of '
           'collapsing runs as the reference does: semantic length is then time, so generation lengths are exact')
     a('--results-folder', default=f'./results/{kind}', help='checkpoints, samples and metrics.csv go here')
@@ -60,19 +64,28 @@ def _add_train_args(p: argparse.ArgumentParser, kind: str):
 def add_train_semantic_args(p): return _add_train_args(p, 'semantic')
 def add_train_coarse_args(p): return _add_train_args(p, 'coarse')
 def add_train_fine_args(p): return _add_train_args(p, 'fine')
+def add_train_acoustic_args(p): return _add_train_args(p, 'acoustic')
 
 # %% ../../nbs/42b_transformer_cli.ipynb #88a3a597
 def transformer_config(kind: str, meta: dict, preset: str = 'small', overrides: dict | None = None,
                        num_coarse_quantizers: int = 2) -> dict:
-    "Constructor arguments of the `kind` transformer for tokenizers described by `meta`"
+    """Constructor arguments of the `kind` transformer for tokenizers described by `meta` (for 'acoustic',
+    `num_coarse_quantizers` is its `coarse_split`)"""
     cfg = dict(TRANSFORMER_PRESETS[preset])
-    if kind in ('semantic', 'coarse'): cfg['num_semantic_tokens'] = meta['semantic']['codebook_size']
-    if kind in ('coarse', 'fine'):
+    if kind in ('semantic', 'coarse', 'acoustic'): cfg['num_semantic_tokens'] = meta['semantic']['codebook_size']
+    if kind in ('coarse', 'fine', 'acoustic'):
         c = meta['codes']
         groups = c.get('groups', 1); levels = c['num_quantizers'] // groups
+        if kind == 'acoustic' and groups > 1:
+            raise ValueError(f'the codec has {groups} quantizer groups (rq_groups={groups}) but the acoustic transformer '
+                             'models one: train coarse and fine transformers for this codec, or use a codec with rq_groups=1')
         if not 1 <= num_coarse_quantizers < levels:
             raise ValueError(f'--num-coarse-quantizers must be between 1 and {levels - 1}: the codec has {levels} '
-                             f'quantizers{" per group" if groups > 1 else ""}, and the fine transformer needs at least one')
+                             f'quantizers{" per group" if groups > 1 else ""}, and the fine '
+                             f'{"part" if kind == "acoustic" else "transformer"} needs at least one')
+        if kind == 'acoustic':
+            cfg.update(codebook_size=c['codebook_size'], num_quantizers=levels, coarse_split=num_coarse_quantizers)
+            return cfg | (overrides or {})
         cfg.update(codebook_size=c['codebook_size'], num_coarse_quantizers=num_coarse_quantizers, groups=groups)
         if kind == 'fine': cfg['num_fine_quantizers'] = levels - num_coarse_quantizers
     return cfg | (overrides or {})
@@ -108,6 +121,7 @@ def run_record(kind: str, args, meta: dict) -> dict:
 def _train_cli(kind: str, args):
     from audiolm_nb.trainer.transformers import SemanticTransformerTrainer, CoarseTransformerTrainer, FineTransformerTrainer
     results, tokens = Path(args.results_folder), args.tokens
+    _refuse_text(kind, args.t5)                                   # the acoustic transformer takes no text
     if exists(args.t5) and not exists(tokens):
         raise ValueError('--t5 reads the texts stored in a token cache: run `audiolm tokenize` on a corpus with a '
                          'transcripts.tsv and train with --tokens')
@@ -123,8 +137,10 @@ def _train_cli(kind: str, args):
     record, stored = run_record(kind, args, meta), results/'model_config.json'
     cfg = record['config']
     model = build_transformer(kind, cfg, record['t5'], record.get('arch', 'autoregressive'))
-    cls = dict(semantic=SemanticTransformerTrainer, coarse=CoarseTransformerTrainer, fine=FineTransformerTrainer)[kind]
-    tok_kw = dict(semantic=dict(wav2vec=wav2vec), coarse=dict(codec=codec, wav2vec=wav2vec), fine=dict(codec=codec))[kind]
+    cls = dict(semantic=SemanticTransformerTrainer, coarse=CoarseTransformerTrainer, fine=FineTransformerTrainer,
+               acoustic=CoarseTransformerTrainer)[kind]         # the acoustic model's coarse quantizers are all of them
+    both = dict(codec=codec, wav2vec=wav2vec)
+    tok_kw = dict(semantic=dict(wav2vec=wav2vec), coarse=both, fine=dict(codec=codec), acoustic=both)[kind]
     if kind != 'fine': tok_kw['unique_consecutive'] = record.get('unique_consecutive', True)
     tr = cls(model, **tok_kw, folder=args.folder, tokens=tokens, results_folder=results,
              num_train_steps=args.num_train_steps, batch_size=args.batch_size, grad_accum_every=args.grad_accum_every,
@@ -132,6 +148,7 @@ def _train_cli(kind: str, args):
              schedule=args.schedule, max_grad_norm=args.max_grad_norm, valid_frac=args.valid_frac,
              valid_every=default(args.valid_every, args.save_results_every), save_results_every=args.save_results_every,
              save_model_every=args.save_model_every, keep_last_n_checkpoints=args.keep_last, resume=args.resume,
+             checkpoint_prefix=kind,                              # acoustic.STEP.pt, though its trainer is the coarse one
              force_clear_prev_results=args.force_clear or None, use_ema=not args.no_ema, seed=args.seed,
              dl_num_workers=args.num_workers, mixed_precision=args.mixed_precision,
              log_with=None if args.log_with == 'none' else args.log_with, progress=not args.no_progress,
@@ -156,3 +173,7 @@ def train_coarse_cli(args):
 def train_fine_cli(args):
     "Run `audiolm train fine`; returns the trainer after training"
     return _train_cli('fine', args)
+
+def train_acoustic_cli(args):
+    "Run `audiolm train acoustic`; returns the trainer after training"
+    return _train_cli('acoustic', args)
