@@ -104,10 +104,11 @@ def generate(self: SemanticTransformer, *, max_length: int, prime_ids: Tensor | 
     if min_length > max_length: raise ValueError(f'min_length ({min_length}) must not exceed max_length ({max_length})')
     check_sampling(temperature, filter_thres, top_k, top_p)
     if exists(prime_ids): check_ids(prime_ids, 'prime_ids', self.num_semantic_tokens, self.pad_id)
+    if exists(text) and not exists(text_embeds): text_embeds, text_mask = self.embed_text(text)
+    if exists(text_embeds) and not exists(prime_ids) and batch_size == 1: batch_size = len(text_embeds)  # one per text
     prime = prime_ids if exists(prime_ids) else torch.empty(batch_size, 0, dtype=torch.long)
     prime = left_pad(prime.to(self.device), self.pad_id)
     b = prime.shape[0]
-    if exists(text) and not exists(text_embeds): text_embeds, text_mask = self.embed_text(text)
     cond = dict(text_embeds=text_embeds, text_mask=text_mask)
 
     def step(new, cache, first):

@@ -206,6 +206,8 @@ def forward_with_cond_scale(self: ConditionalTransformer, *args, cond_scale: flo
     "Logits with classifier-free guidance, conditioned and null halves in one batched forward"
     if cond_scale == 1 or not self.has_condition: return self(*args, cache=cache, **kwargs)
     b = next(a for a in (*args, *kwargs.values()) if isinstance(a, Tensor)).shape[0]
+    if (bad := {k: len(v) for k, v in kwargs.items() if isinstance(v, (Tensor, list, tuple)) and len(v) != b}):
+        raise ValueError(f'the tokens have batch {b} but {bad}: give one text per item')   # else a half would get it
     args = [_double(a, b) for a in args]
     kwargs = {k: _double(v, b) for k, v in kwargs.items()}
     keep = torch.arange(2 * b, device=self.device) < b
