@@ -28,6 +28,8 @@ def main():
     p.add_argument('--n', type=int, default=8)
     p.add_argument('--threads', type=int, default=2)
     p.add_argument('--coarse-temperature', type=float, nargs='*', default=[1.0, 0.7])
+    p.add_argument('--fine-temperature', type=float, nargs='*', default=[1.0], help='fine-stage temperatures (0: greedy)')
+    p.add_argument('--skip-full', action='store_true')
     p.add_argument('--seed', type=int, default=0)
     p.add_argument('--out', default=None)
     a = p.parse_args()
@@ -49,14 +51,18 @@ def main():
         with torch.no_grad():
             sem, coarse, fine = lm._prime(wave[None], SR)
             made = dict(codec=decode(coarse, fine))
-            made['fine'] = decode(coarse, lm.fine.generate(coarse, prime_fine_token_ids=fine[:, :P]))
+            for ft in a.fine_temperature:
+                name = 'fine' if ft == 1 else f'fine_t{ft:g}'
+                made[name] = decode(coarse, lm.fine.generate(coarse, prime_fine_token_ids=fine[:, :P], temperature=ft))
             for t in a.coarse_temperature:
                 c = lm.coarse.generate(sem, prime_coarse_token_ids=coarse[:, :P], max_time_steps=coarse.shape[1],
                                        min_time_steps=coarse.shape[1], temperature=t)
                 c = c.clamp(min=0)
-                made[f'coarse_fine_t{t:g}'] = decode(c, lm.fine.generate(c, prime_fine_token_ids=fine[:, :P]))
-            made['full'] = torch.cat((wave[:P * hop], lm(prime_wave=wave[None, :3 * SR], prime_wave_input_sample_hz=SR, seconds=3,
-                                                       return_continuation_only=True)[0]))
+                for ft in a.fine_temperature:
+                    name = f'coarse_fine_t{t:g}' + ('' if ft == 1 else f'_fine_t{ft:g}')
+                    made[name] = decode(c, lm.fine.generate(c, prime_fine_token_ids=fine[:, :P], temperature=ft))
+            if not a.skip_full: made['full'] = torch.cat((wave[:P * hop], lm(prime_wave=wave[None, :3 * SR], prime_wave_input_sample_hz=SR, seconds=3,
+                                                                         return_continuation_only=True)[0]))
         prompt = wave[:3 * SR].numpy()
         e_prompt = ev.embed(prompt)
         row = dict(file=f.name)
