@@ -208,10 +208,11 @@ def speculative_generate(model: SemanticTransformer, draft: SemanticTransformer 
     if exists(prime_ids): check_ids(prime_ids, 'prime_ids', model.num_semantic_tokens, model.pad_id)
     draft = _check_draft(model, draft, ('num_semantic_tokens', 'pad_id'))
     with _eval_modes(model, draft):
+        if exists(text) and not exists(text_embeds): text_embeds, text_mask = model.embed_text(text)
+        if exists(text_embeds) and not exists(prime_ids) and batch_size == 1: batch_size = len(text_embeds)  # as generate
         prime = prime_ids if exists(prime_ids) else torch.empty(batch_size, 0, dtype=torch.long)
         prime = left_pad(prime.to(model.device), model.pad_id)
         b, n_prime = prime.shape[0], seq_lengths(prime, model.pad_id)
-        if exists(text) and not exists(text_embeds): text_embeds, text_mask = model.embed_text(text)
         cond = dict(text_embeds=text_embeds, text_mask=text_mask)
         steps = max(0, max_length - int(n_prime.min())) if b else 0
         capacity = prime.shape[1] + steps + 1 + (text_embeds.shape[1] + 1 if exists(text_embeds) else 0)
