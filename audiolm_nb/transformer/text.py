@@ -194,6 +194,8 @@ def _attend(self: ConditionalTransformer, x: Tensor, key_mask: Tensor, bias: Ten
     return self.transformer(x, bias, key_mask, cache=cache, mask_prob=mp)[:, p_new:]
 
 # %% ../../nbs/31_text_conditioning.ipynb #68d3d51b
+def _batched(v) -> bool: return isinstance(v, (list, tuple)) or isinstance(v, Tensor) and v.ndim > 0
+
 def _double(v, b: int):
     "Repeat a batch-first tensor or a list of length `b` twice along the batch"
     if isinstance(v, Tensor) and v.ndim and v.shape[0] == b: return torch.cat((v, v))
@@ -206,7 +208,7 @@ def forward_with_cond_scale(self: ConditionalTransformer, *args, cond_scale: flo
     "Logits with classifier-free guidance, conditioned and null halves in one batched forward"
     if cond_scale == 1 or not self.has_condition: return self(*args, cache=cache, **kwargs)
     b = next(a for a in (*args, *kwargs.values()) if isinstance(a, Tensor)).shape[0]
-    if (bad := {k: len(v) for k, v in kwargs.items() if isinstance(v, (Tensor, list, tuple)) and len(v) != b}):
+    if (bad := {k: len(v) for k, v in kwargs.items() if _batched(v) and len(v) != b}):
         raise ValueError(f'the tokens have batch {b} but {bad}: give one text per item')   # else a half would get it
     args = [_double(a, b) for a in args]
     kwargs = {k: _double(v, b) for k, v in kwargs.items()}
