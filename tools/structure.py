@@ -4,7 +4,7 @@ is over 60 lines, every public exported function or method is used by a test cel
 code cells, and the public API (names and signatures) matches `nbs/api_signatures.json`.
 
 `python tools/structure.py` prints the problems (exit 1 if any); `--write-api` records the API."""
-import ast, glob, importlib, inspect, json, os, re, sys
+import ast, functools, importlib, inspect, json, re, sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -12,6 +12,7 @@ PKG = 'audiolm_nb'
 API_FILE = ROOT/'nbs'/'api_signatures.json'
 MAX_LINES = 60
 
+@functools.cache
 def _modules() -> dict[str, Path]:
     out = {}
     for f in sorted((ROOT/PKG).rglob('*.py')):

@@ -198,9 +198,8 @@ def _batched(v) -> bool: return isinstance(v, (list, tuple)) or isinstance(v, Te
 
 def _double(v, b: int):
     "Repeat a batch-first tensor or a list of length `b` twice along the batch"
-    if isinstance(v, Tensor) and v.ndim and v.shape[0] == b: return torch.cat((v, v))
-    if isinstance(v, (list, tuple)) and len(v) == b: return list(v) * 2
-    return v
+    if not _batched(v) or len(v) != b: return v
+    return torch.cat((v, v)) if isinstance(v, Tensor) else list(v) * 2
 
 @patch
 def forward_with_cond_scale(self: ConditionalTransformer, *args, cond_scale: float = 1., cache: KVCache | None = None,
