@@ -136,8 +136,9 @@ def forward(self: AudioLM, *, batch_size: int = 1, text: Sequence[str] | None = 
     # codec frames per semantic frame, e.g. (320 / 16000) / (320 / 16000) = 1 for 16 kHz SoundStream + MFCC tokens
     coarse_kw = coarse_kw or dict(max_time_steps=default(max_coarse_frames, lambda: math.ceil(2 * self.frame_hz / self.semantic_hz
                                                                                               * sem.shape[1]) + 1))
+    coarse_cond = cond if getattr(self.coarse, 'has_condition', False) else {}   # text reaches the stages that take it
     coarse = _timed(on_stage, 'coarse', lambda: self.coarse.generate(sem, prime_coarse_token_ids=prime_coarse, **coarse_kw,
-                                                                     **sample, **cond),
+                                                                     **sample, **coarse_cond),
                     lambda out: f'{int(frame_lengths(out, self.coarse.pad_id).max()) - p} new frames')
     frames, codes = frame_lengths(coarse, self.coarse.pad_id), coarse.clamp(min=0)
     if not return_coarse_generated_wave:    # the fine stage is told the text only if it takes one

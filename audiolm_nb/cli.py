@@ -34,6 +34,8 @@ COMMANDS = {
                      'train the hierarchical acoustic transformer: every codec quantizer, in place of coarse + fine'),
         'all': ('audiolm_nb.recipe', 'add_train_all_args', 'train_all_cli',
                 'the shipped model\'s recipe, resumable: corpus, codec, tokens, semantic, coarse, fine, model set'),
+        'tts': ('audiolm_nb.recipe_tts', 'add_train_tts_args', 'train_tts_cli',
+                'speech from text: fine-tune a model set\'s semantic transformer on text/speech pairs, resumable'),
     },
     'generate': ('audiolm_nb.generate', 'add_generate_args', 'generate_cli',
                  'generate audio with trained transformers and codec: unconditionally, from a prime file, or from text'),

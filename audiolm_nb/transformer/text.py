@@ -17,6 +17,7 @@ from ..core import exists, default
 from .attention import Transformer, KVCache
 from .tokens import sample_logits, cfg_combine
 from ..precision import guard_low_precision
+from .chars import CharTextEncoder, CHARS
 
 DEFAULT_T5_NAME = 'google/t5-v1_1-base'
 # hidden sizes (d_model) of the standard T5 family, so a conditional transformer is built without reading a config
@@ -114,7 +115,9 @@ class ConditionalTransformer(nn.Module):
         self.has_condition, self.cond_as_self_attn_prefix, self.cond_drop_prob = has_condition, cond_as_self_attn_prefix, cond_drop_prob
         self.text_encoder = None
         if has_condition:
-            self.text_encoder = default(text_encoder, lambda: TextEncoder(t5_name))  # loads lazily, on first text
+            if exists(text_encoder): self.text_encoder = text_encoder
+            elif t5_name == CHARS: self.text_encoder = CharTextEncoder(default(cond_dim, dim))  # trained with the model
+            else: self.text_encoder = TextEncoder(t5_name)                 # loads lazily, on first text
             self.cond_proj = nn.Linear(default(cond_dim, lambda: self.text_encoder.dim), dim)
             self.null_cond = nn.Parameter(torch.randn(1, 1, dim) * 0.02)
         self.transformer = Transformer(dim=dim, depth=depth, heads=heads, dim_head=dim_head, kv_heads=kv_heads,
