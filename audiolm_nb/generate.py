@@ -89,13 +89,13 @@ def add_generate_args(p):
       'checked before anything is generated')
     a('--prime', default=None, help='an audio file to continue (at least one semantic token and one codec frame long: '
       '20 ms with the default tokenizers)')
-    a('--text', action='append', default=None, help='a text to condition on; repeat for a batch (needs transformers '
-      'trained with --t5)')
+    a('--text', action='append', default=None, help='a text to speak or condition on; repeat for a batch (needs a '
+      'semantic transformer trained with text: the shipped set, `audiolm train tts`, or --t5)')
     a('--batch-size', type=positive_int, default=1, help='how many to generate (without --prime or --text)')
     a('--seconds', type=positive_float, default=None, help='generate exactly this many seconds (after the --prime, if '
       'any), in whole codec frames')
     a('--max-length', type=positive_int, default=None, help='without --seconds: at most this many semantic tokens, prime '
-      'included (default 250)')
+      'included (default 250; 600 with --text, which stops at the end of the sentence)')
     a('--temperature', type=float, default=1.)
     a('--filter-thres', type=float, default=0.9, help='top-k filtering: keep the top (1 - filter_thres) of the logits')
     a('--cond-scale', type=float, default=3., help='classifier-free guidance scale (with --text)')
@@ -205,7 +205,8 @@ def generate_cli(args) -> list[Path]:
     out = check_out(args.out)
     wav2vec, codec, sem, coarse, fine, unique = load_parts(args)
     if exists(args.text) and not sem.has_condition:
-        raise ValueError('--text: these transformers were trained without text conditioning (train them with --t5)')
+        raise ValueError('--text: this semantic transformer was trained without text (train one with `audiolm train tts` '
+                         'or --t5, or use a model set that speaks from text)')
     prime = load_prime(args.prime, wav2vec, codec) if exists(args.prime) else None
     try: check_compatibility(wav2vec=wav2vec, codec=codec, semantic_transformer=sem, coarse_transformer=coarse, fine_transformer=fine)
     except ValueError as e: raise ValueError(f'these parts do not fit together: {e}') from None
@@ -217,7 +218,7 @@ def generate_cli(args) -> list[Path]:
                  unique_consecutive=unique)
     if exists(args.seed): torch.manual_seed(args.seed)
     kw = dict(temperature=args.temperature, filter_thres=args.filter_thres, cond_scale=args.cond_scale)
-    kw |= dict(seconds=args.seconds) if exists(args.seconds) else dict(max_length=default(args.max_length, 250))
+    kw |= dict(seconds=args.seconds) if exists(args.seconds) else dict(max_length=default(args.max_length, 600 if args.text else 250))
     if exists(prime): kw.update(prime_wave=prime[0], prime_wave_input_sample_hz=prime[1])
     elif exists(args.text): kw['text'] = list(args.text)
     else: kw['batch_size'] = args.batch_size
