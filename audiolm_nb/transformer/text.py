@@ -208,8 +208,12 @@ def _double(v, b: int):
 def forward_with_cond_scale(self: ConditionalTransformer, *args, cond_scale: float = 1., cache: KVCache | None = None,
                             **kwargs) -> Tensor:
     "Logits with classifier-free guidance, conditioned and null halves in one batched forward"
-    no_text = kwargs.get('text') is None and kwargs.get('text_embeds') is None   # both halves would be the null one
-    if cond_scale == 1 or not self.has_condition or no_text: return self(*args, cache=cache, **kwargs)
+    # with no text both halves would be the null one: one undoubled forward (a cache remembers which it holds)
+    guided = kwargs.get('text') is not None or kwargs.get('text_embeds') is not None
+    if exists(cache):   # later cached steps get no text: do what the first step put in the cache
+        if cache.length: guided = cache.meta.get('guided', True)
+        else: cache.meta['guided'] = guided
+    if cond_scale == 1 or not self.has_condition or not guided: return self(*args, cache=cache, **kwargs)
     b = next(a for a in (*args, *kwargs.values()) if isinstance(a, Tensor)).shape[0]
     if (bad := {k: len(v) for k, v in kwargs.items() if _batched(v) and len(v) != b}):
         raise ValueError(f'the tokens have batch {b} but {bad}: give one text per item')   # else a half would get it
