@@ -108,7 +108,7 @@ def forward(self: AudioLM, *, batch_size: int = 1, text: Sequence[str] | None = 
     """Generate waves (b, samples) at `codec.target_sample_hz`: the prime's frames, then the continuation (or only the
     continuation, `return_continuation_only`). `seconds`: the continuation is exactly that long (whole codec frames).
     Otherwise `max_length` bounds the semantic ids (prime included, default 2048) and `max_coarse_frames` the codec
-    frames (default: 2 per semantic id). `on_stage(name, wall seconds, what)` is called after each stage.
+    frames (default: as long as the semantic ids; twice that with `unique_consecutive`). `on_stage(name, wall seconds, what)` is called after each stage.
     `prime_wave`: a wave tensor (samples) or (b, samples), or an audio file path; a tensor is taken to be at
     `prime_wave_input_sample_hz`, by default the codec's rate (`codec.target_sample_hz`, as in audiolm-pytorch), and
     is resampled from there for the semantic tokenizer and for the codec."""
@@ -134,8 +134,10 @@ def forward(self: AudioLM, *, batch_size: int = 1, text: Sequence[str] | None = 
                  lambda out: f'{int((seq_lengths(out, self.semantic.pad_id) - n_prime).max())} new ids')
     if sem.shape[1] == 0: raise ValueError('the semantic transformer produced no tokens (EOS first): raise max_length or prime it')
     # codec frames per semantic frame, e.g. (320 / 16000) / (320 / 16000) = 1 for 16 kHz SoundStream + MFCC tokens
-    coarse_kw = coarse_kw or dict(max_time_steps=default(max_coarse_frames, lambda: math.ceil(2 * self.frame_hz / self.semantic_hz
-                                                                                              * sem.shape[1]) + 1))
+    # uncollapsed ids last exactly their frames; collapsed runs may stand for more: allow twice
+    per_id = self.frame_hz / self.semantic_hz * (2 if self.unique_consecutive else 1)
+    coarse_kw = coarse_kw or dict(max_time_steps=default(max_coarse_frames, lambda: math.ceil(per_id * sem.shape[1])
+                                                         + int(self.unique_consecutive)))
     coarse_cond = cond if getattr(self.coarse, 'has_condition', False) else {}   # text reaches the stages that take it
     coarse = _timed(on_stage, 'coarse', lambda: self.coarse.generate(sem, prime_coarse_token_ids=prime_coarse, **coarse_kw,
                                                                      **sample, **coarse_cond),

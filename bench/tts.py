@@ -9,7 +9,8 @@ each wave gets:
                the sentence, both lower-cased without punctuation (jiwer; over all sentences: errors / words). Also the
                mean per-sentence WER.
   dnsmos       speechmos DNSMOS OVRL (and SIG, BAK).
-  seconds      length of the wave.
+  seconds      length of the wave; `length_correlation`: Pearson correlation of the lengths with those of the
+               corpus' own readings (the real audio), over the sentences — whether the length follows the text.
 
 Rows:
   real         the corpus' own audio of the sentence (flite's voice): ceiling.
@@ -89,7 +90,7 @@ def main(argv=None):
                     made[f'tts_g{g:g}'] = w
             if 'floor' in a.rows:
                 made['floor'] = lm(batch_size=1, seconds=max(1., wave.numel() / SR))[0].reshape(-1)
-        row = dict(file=f.name, text=sent)
+        row = dict(file=f.name, text=sent, real_seconds=round(wave.numel() / SR, 2))
         for k, w in made.items():
             w = w.float().numpy()
             asr = ev.asr(w) if len(w) > SR // 10 else dict(text='')
@@ -100,7 +101,7 @@ def main(argv=None):
             if k in times: row[k]['gen_seconds'] = round(times[k], 3); row[k]['rtf'] = round(times[k] / max(1e-6, len(w) / SR), 3)
         rows.append(row)
         print(i, f.name, {k: (row[k]['wer'], row[k]['ovrl']) for k in made}, file=sys.stderr, flush=True)
-    keys = [k for k in rows[0] if k not in ('file', 'text')] + sorted({k for r in rows[1:] for k in r} - set(rows[0]))
+    keys = [k for k in rows[0] if k not in ('file', 'text', 'real_seconds')] + sorted({k for r in rows[1:] for k in r} - set(rows[0]))
     summ = {}
     for k in keys:
         rs = [r[k] for r in rows if k in r]
@@ -109,6 +110,9 @@ def main(argv=None):
                        mean_sentence_wer=round(statistics.fmean(x['wer'] for x in rs), 3),
                        dnsmos_ovrl=round(statistics.fmean(ovrl), 3) if ovrl else None,
                        seconds=round(statistics.fmean(x['seconds'] for x in rs), 2))
+        pairs = [(r['real_seconds'], r[k]['seconds']) for r in rows if k in r]
+        if len(pairs) > 2 and len({y for _, y in pairs}) > 1:   # does the length follow the sentence's?
+            summ[k]['length_correlation'] = round(statistics.correlation(*zip(*pairs)), 3)
         if 'rtf' in rs[0]:
             summ[k].update(gen_seconds_median=round(statistics.median(x['gen_seconds'] for x in rs), 3),
                            rtf_median=round(statistics.median(x['rtf'] for x in rs), 3))
