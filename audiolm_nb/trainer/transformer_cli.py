@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..core import exists, default
 from ..cli import json_object
+from ..transformer.chars import CHARS
 from ..loading import (add_tokenizer_args, load_wav2vec, load_codec, tokenizer_diff, FINE_ARCHS, DEFAULT_FINE_ARCH,
                                 build_transformer, USES, TOKENIZER_NAMES, _refuse_text)
 from .tokens import TokenDataset, Tokenizers
@@ -55,8 +56,9 @@ def _add_train_args(p: argparse.ArgumentParser, kind: str):
     a('--preset', choices=list(TRANSFORMER_PRESETS), default='small', help='transformer size')
     a('--model-config', type=json_object, default=None, help='JSON object of transformer arguments overriding the preset, '
       'e.g. \'{"dim": 128}\'')
-    a('--t5', default=None, help='local T5 checkpoint: condition on the texts of a token cache (needs --tokens); a '
-      'folder is recorded by its absolute path, so generation finds it from any directory')
+    a('--t5', default=None, help='condition on the texts of a token cache (needs --tokens) read by a local T5 checkpoint, '
+      'or by the built-in character encoder trained with the model: --t5 chars; a folder is recorded by its absolute '
+      'path, so generation finds it from any directory')
     add_training_args(p, num_train_steps=5000, batch_size=8, data_max_length_seconds=2., lr=3e-4, warmup_steps=100,
                       max_grad_norm=0.5, save_results_every=250, save_model_every=1000)
     return p
@@ -111,7 +113,7 @@ def run_record(kind: str, args, meta: dict) -> dict:
             raise ValueError(f"--resume: '{stored}' records a run with --arch {arch}; resume it with that (or without --arch)")
         return dict(saved, tokenizers=saved.get('tokenizers') or trained_on) | (dict(arch=arch) if kind == 'fine' else {})
     t5 = args.t5
-    if exists(t5) and Path(t5).exists(): t5 = str(Path(t5).resolve())
+    if exists(t5) and t5 != CHARS and Path(t5).exists(): t5 = str(Path(t5).resolve())   # 'chars': the character encoder
     cfg = transformer_config(kind, meta, args.preset, args.model_config, getattr(args, 'num_coarse_quantizers', 2))
     arch = dict(arch=default(args.arch, DEFAULT_FINE_ARCH)) if kind == 'fine' else {}
     uc = dict(unique_consecutive=not args.no_unique_consecutive) if kind != 'fine' else {}
