@@ -15,7 +15,7 @@ __all__ = ['COMMANDS', 'USER_ERRORS', 'build_parser', 'default_argv', 'one_line'
 # %% ../nbs/01a_cli.ipynb #500a9501
 # name: (module, add-arguments function, run function, help); a dict nests sub-commands
 COMMANDS = {
-    'data': ('audiolm_nb.corpora', 'add_data_args', 'data_cli',
+    'data': ('audiolm_nb.pairs', 'add_data_args', 'data_cli',
              'build a local corpus: speech (Asterisk prompts), voices (multi-speaker long utterances), tts (piper pairs) or music'),
     'fit-kmeans': ('audiolm_nb.semantic.fit', 'add_fit_kmeans_args', 'fit_kmeans_cli',
                    'fit k-means centres of HuBERT (or MFCC) features on a folder of audio, saved pickle-free'),

@@ -16,12 +16,10 @@ import torch
 from .core import exists, default, load_audio, save_audio, resample
 
 # %% auto #0
-__all__ = ['ASTERISK_VOICES', 'FIXTURE_TEXT', 'VOICES', 'FORTUNE_FILES', 'CorpusError', 'data_home', 'fetch_debs',
-           'build_speech_corpus', 'read_transcripts', 'train_valid_split', 'synthesize', 'prompt_texts',
-           'build_tts_corpus', 'speech_fixture', 'build_music_corpus', 'trim_silence', 'active_level_db',
-           'normalize_loudness', 'group_segments', 'english_sentences', 'Voice', 'voices_splits', 'read_split',
-           'read_speakers', 'build_voices_corpus', 'fortune_sentences', 'tts_sentences', 'build_tts_pairs',
-           'add_data_args', 'data_cli']
+__all__ = ['ASTERISK_VOICES', 'FIXTURE_TEXT', 'VOICES', 'CorpusError', 'data_home', 'fetch_debs', 'build_speech_corpus',
+           'read_transcripts', 'train_valid_split', 'synthesize', 'prompt_texts', 'build_tts_corpus', 'speech_fixture',
+           'build_music_corpus', 'trim_silence', 'active_level_db', 'normalize_loudness', 'group_segments',
+           'english_sentences', 'Voice', 'voices_splits', 'read_split', 'read_speakers', 'build_voices_corpus']
 
 # %% ../nbs/02_corpora.ipynb #96b0da01
 class CorpusError(OSError):
@@ -454,115 +452,3 @@ def build_voices_corpus(dest=None, max_minutes_per_speaker: float = 15., speaker
     shutil.rmtree(dest/'_parts', ignore_errors=True)
     (dest/'.complete').write_text(str(sum(map(len, rows.values()))))
     return dest
-
-# %% ../nbs/02_corpora.ipynb #d03e477c
-from typing import Sequence
-FORTUNE_FILES = ('wisdom', 'platitudes', 'education', 'science', 'work', 'food', 'pets', 'kids', 'people', 'tao', 'humorists')
-
-def _fortune_folder() -> Path:
-    d = data_home()/'fortunes'
-    if not (d/'usr/share/games/fortunes').exists(): fetch_debs(['fortunes'], d)
-    return d/'usr/share/games/fortunes'
-
-def fortune_sentences(folder=None,                    # a folder of fortune files (default: Debian's `fortunes`, fetched once)
-                      names: Sequence[str] = FORTUNE_FILES,  # the collections read
-                      min_words: int = 3, max_words: int = 25) -> list[str]:
-    "Sentences of the `fortune` collections that read aloud: no attribution, digits, symbols or shouting; de-duplicated"
-    import re
-    folder, out = Path(default(folder, _fortune_folder)), {}
-    for name in names:
-        for item in (folder/name).read_text(errors='replace').split('\n%\n'):
-            lines = [l for l in item.splitlines() if not l.strip().startswith('--')]   # '-- Groucho Marx'
-            text = ' '.join(' '.join(lines).split()).replace('"', '')
-            for s in re.split(r'(?<=[.!?])\s+', text):
-                if not (min_words <= len(s.split()) <= max_words) or not re.fullmatch(r"[A-Za-z][A-Za-z ,;:'.!?-]*[.!?]", s): continue
-                if sum(c.isupper() for c in s) > len(s) / 4: continue                  # SHOUTED or acronym-heavy
-                out.setdefault(s, None)
-    return list(out)
-
-# %% ../nbs/02_corpora.ipynb #853d40e1
-def tts_sentences(n_test: int = 120,   # sentences held out (drawn from the fortunes, never spoken in training)
-                  seed: int = 0, fortunes=None) -> dict[str, list[str]]:
-    "`{'train': […], 'test': […]}`: *Alice*, the prompt texts and the fortunes, with a fixed held-out draw"
-    fort = fortune_sentences(fortunes)
-    test = set(random.Random(f'{seed}-tts-test').sample(fort, n_test))
-    train = list(dict.fromkeys(s for s in english_sentences() + fort if s not in test))
-    return dict(train=train, test=[s for s in fort if s in test])
-
-# %% ../nbs/02_corpora.ipynb #98a4cf0a
-def _pair_rows(speaker: str, dest: Path, items: list[tuple[str, str]], make) -> list[tuple[str, str]]:
-    "Write (once) `dest/wavs/<speaker>__<n>.wav` for `items` `(text, split)`; `make(i, text)` gives a 16 kHz wave"
-    rows = []
-    for i, (text, split) in enumerate(items):
-        name = f'{speaker}__{i:05d}'
-        f = dest/'wavs'/f'{name}.wav'
-        if not f.exists():                                          # a rerun goes on where it stopped
-            w = trim_silence(make(i, text))
-            if not w.numel(): continue
-            save_audio(f.with_suffix('.tmp.wav'), normalize_loudness(w), 16000); f.with_suffix('.tmp.wav').replace(f)
-        rows.append((name, text, split))
-    return rows
-
-def build_tts_pairs(dest=None,                               # folder (default `data_home()/'pairs'`)
-                    speakers: Sequence[str] = ('slt',),      # flite voices reading every sentence
-                    recorded: bool = True,                   # add the recorded English prompts with their transcripts
-                    n_test: int = 120, seed: int = 0, max_sentences: int | None = None,  # at most this many training sentences
-                    fortunes=None, progress=None) -> Path:
-    """Build (once; resumable) one-sentence text/speech pairs: `wavs/<speaker>__<n>.wav` (16 kHz, trimmed,
-    loudness-normalised), `transcripts.tsv`, `splits/{train,test}.txt` and `test_sentences.txt`"""
-    bad = [s for s in speakers if s not in {v.speaker for v in VOICES if v.engine == 'flite'}]
-    if bad: raise ValueError(f"unknown flite speaker(s) {', '.join(bad)}: choose among kal, awb, rms, slt")
-    dest = Path(default(dest, lambda: data_home()/'pairs'))
-    if (dest/'.complete').exists(): return dest
-    if speakers: _require_flite()
-    sp = tts_sentences(n_test, seed, fortunes)
-    items = [(s, 'train') for s in sp['train'][:max_sentences]] + [(s, 'test') for s in sp['test']]
-    (dest/'wavs').mkdir(parents=True, exist_ok=True)
-    rows = []
-    for s in speakers:
-        speak = _flite_speaker({v.speaker: v.arg for v in VOICES}[s])
-        rows += _pair_rows(s, dest, items, lambda i, t: speak(t))
-        if progress: progress(f'{s}: {len(rows)} pairs')
-    if recorded:
-        corpus = build_speech_corpus(language='en')
-        prompts = [(n, t) for n, t in read_transcripts(corpus).items() if t and not t.startswith('[')]
-        rows += _pair_rows('allison_en', dest, [(t, 'test' if t in sp['test'] else 'train') for _, t in prompts],
-                           lambda i, t: load_audio(corpus/'wavs'/f'{prompts[i][0]}.wav', target_sample_hz=16000))
-    (dest/'transcripts.tsv').write_text(''.join(f'{n}\t{t}\n' for n, t, _ in rows))
-    (dest/'splits').mkdir(exist_ok=True)
-    for split in ('train', 'test'):
-        (dest/'splits'/f'{split}.txt').write_text(''.join(f'wavs/{n}.wav\n' for n, _, s in rows if s == split))
-    (dest/'test_sentences.txt').write_text(''.join(s + '\n' for s in sp['test']))
-    (dest/'.complete').write_text(str(len(rows)))
-    return dest
-
-# %% ../nbs/02_corpora.ipynb #ceb72de7
-def add_data_args(p):
-    from audiolm_nb.cli import positive_float
-    p.add_argument('kind', choices=['speech', 'tts', 'music', 'voices', 'pairs'], help='which corpus to build')
-    p.add_argument('dir', nargs='?', default=None, help='destination folder (default: the cache folder)')
-    p.add_argument('--n', type=int, default=100, help='number of TTS clips (tts only)')
-    p.add_argument('--seed', type=int, default=0)
-    p.add_argument('--language', default='en', choices=list(ASTERISK_VOICES), help='language of the prompts (speech only)')
-    p.add_argument('--max-minutes-per-speaker', type=positive_float, default=15., metavar='M',
-                   help='minutes of audio per speaker (voices only; default 15, about 2.5 hours in all)')
-    p.add_argument('--speakers', default=None, help='comma-separated speakers (voices: default all of '
-                   + ','.join(v.speaker for v in VOICES) + '; pairs: flite voices, default slt)')
-    p.add_argument('--unseen', default='joe', help='comma-separated voices kept out of training, for valid_unseen (voices only)')
-
-def _csv(s): return None if s is None else [x.strip() for x in s.split(',') if x.strip()]
-
-def data_cli(args):
-    if args.kind == 'speech': out = build_speech_corpus(args.dir, args.language)
-    elif args.kind == 'music': out = build_music_corpus(args.dir)
-    elif args.kind == 'voices':
-        out = build_voices_corpus(args.dir, args.max_minutes_per_speaker, speakers=_csv(args.speakers),
-                                  unseen=tuple(_csv(args.unseen)), seed=args.seed)
-        for r in read_speakers(out):
-            print(f"{r['speaker']:<12} {r['language']:<6} {r['kind']:<9} {float(r['minutes']):6.1f} min "
-                  f"{int(r['utterances']):5d} utterances  {r['split']:<6} {r['licence']} ({r['source']})")
-    elif args.kind == 'pairs':
-        out = build_tts_pairs(args.dir, speakers=_csv(args.speakers) or ('slt',), seed=args.seed, progress=print)
-    else: out = build_tts_corpus(default(args.dir, lambda: data_home()/'tts'), n=args.n, seed=args.seed)
-    print(f'{args.kind} corpus ready in {out} ({len(list((Path(out)/"wavs").glob("*.wav")))} wav files)')
-    return out

@@ -164,7 +164,7 @@ def train_tts(out,                          # the run's folder: tokens/, semanti
               batch_size: int = 8, lr: float = 3e-4, max_seconds: float = 8., seed: int = 0,
               progress: bool = True) -> Path:
     "Fine-tune a model set's semantic transformer on text/speech pairs; returns the new model set"
-    from audiolm_nb.corpora import build_tts_pairs
+    from audiolm_nb.pairs import build_tts_pairs
     from audiolm_nb.pretrained import load_model_set
     from audiolm_nb.trainer.tokens import TokenDataset
     from audiolm_nb.trainer.transformers import SemanticTransformerTrainer
