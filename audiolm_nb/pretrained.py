@@ -108,7 +108,8 @@ def _build(name: str, spec: dict, tensors: dict) -> nn.Module:
     model = getattr(importlib.import_module(CLASSES[cls]), cls)(**spec['config'])
     sd = {k[len(name) + 1:]: v.float() if v.is_floating_point() else v for k, v in tensors.items() if k.startswith(name + '.')}
     missing, unexpected = model.load_state_dict(sd, strict=False)
-    missing = [k for k in missing if k not in _skipped_keys(name, model)]
+    skipped = _skipped_keys(name, model) if missing else set()   # once: it walks the whole model
+    missing = [k for k in missing if k not in skipped]
     if missing or unexpected:
         raise ValueError(f'model set part {name!r} does not fit its {cls}: missing {missing[:5]}, unexpected {unexpected[:5]}')
     return model.eval().requires_grad_(False)

@@ -123,6 +123,18 @@ def _fast_rvq_eval(self: Quantizer, x: Tensor) -> QuantizeOutput:
     codes = rearrange(torch.stack(codes, -1), '(b n) q -> b n q', b=x.shape[0])
     return QuantizeOutput(torch.cat(outs, -1), codes, x.new_zeros(()))
 
+# %% ../../nbs/10_quantize.ipynb #e04c6e7a
+def _vq_library():
+    "`vector_quantize_pytorch`, imported without einx's `torch.compiler` registration when that would import `torch._dynamo`"
+    import sys, importlib
+    if 'vector_quantize_pytorch' in sys.modules or 'torch._dynamo' in sys.modules:
+        return importlib.import_module('vector_quantize_pytorch')
+    import torch.compiler as tc
+    allow = tc.allow_in_graph
+    tc.allow_in_graph = lambda fn: fn   # only einx's import-time registration runs while this is in place
+    try: return importlib.import_module('vector_quantize_pytorch')
+    finally: tc.allow_in_graph = allow
+
 # %% ../../nbs/10_quantize.ipynb #cb364f4c
 class Quantizer(nn.Module):
     "Grouped residual VQ / LFQ / FSQ with codes of shape (batch, frames, groups*num_quantizers)"
@@ -132,7 +144,8 @@ class Quantizer(nn.Module):
                  quantize_dropout_multiple_of: int = 1, kmeans_init: bool = False, fsq_levels: list[int] | None = None,
                  **kwargs):  # passed on to the library's quantizer (e.g. decay, commitment_weight, threshold_ema_dead_code)
         super().__init__()
-        from vector_quantize_pytorch import GroupedResidualVQ, GroupedResidualLFQ, GroupedResidualFSQ
+        vq = _vq_library()
+        GroupedResidualVQ, GroupedResidualLFQ, GroupedResidualFSQ = vq.GroupedResidualVQ, vq.GroupedResidualLFQ, vq.GroupedResidualFSQ
         fsq_levels = _check_quantizer_args(dim, codebook_size, num_quantizers, groups, kind, quantize_dropout_cutoff_index,
                                            fsq_levels)
         self.dim, self.codebook_size, self.groups, self.kind = dim, codebook_size, groups, kind

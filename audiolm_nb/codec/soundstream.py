@@ -169,6 +169,7 @@ class SoundStream(Saveable, nn.Module):
     def discriminator_parameters(self) -> list[nn.Parameter]:
         return list(self.discriminators_and_losses.parameters())
 
+
 # %% ../../nbs/12_soundstream.ipynb #e3830269
 @patch(as_prop=True)
 def seq_len_multiple_of(self: SoundStream) -> int: return math.prod(self.strides)
@@ -268,10 +269,27 @@ def _real(self: SoundStream, orig: Tensor, n: int, target: Tensor | None, is_den
 
 # %% ../../nbs/12_soundstream.ipynb #a8bfae74
 @patch
+def decoder_parameters(self: SoundStream) -> list[nn.Parameter]:
+    "What turns quantized frames into audio (FiLMs, attention, decoder): all `generator_loss(train_encoder=False)` trains"
+    mods = [self.decoder_film, self.decoder_attn, self.decoder, self.denoise_film['decoder'] if exists(self.denoise_film) else None]
+    return [p for m in mods if exists(m) for p in m.parameters()]
+
+def _frozen_encode(self: SoundStream, wave: Tensor, input_sample_hz: int | None, is_denoising) -> EncodedAudio:
+    "`encode` with the encoder side in eval mode and no gradients: the quantizer's codebooks do not move"
+    side = [m for m in (self.encoder, self.encoder_attn, self.quantizer, self.denoise_film) if exists(m)]
+    modes = [m.training for m in side]
+    try:
+        for m in side: m.eval()
+        with torch.no_grad(): return self.encode(wave, input_sample_hz, is_denoising)
+    finally:
+        for m, t in zip(side, modes): m.train(t)
+
+@patch
 def generator_loss(self: SoundStream, wave: Tensor, adversarial: bool = True, input_sample_hz: int | None = None,
-                   target: Tensor | None = None, is_denoising=None):
+                   target: Tensor | None = None, is_denoising=None,
+                   train_encoder: bool = True): # False: encode without gradients or codebook updates (codes stay as they are)
     "-> (total loss, breakdown dict, recon (batch, 1, samples)); the reconstruction is compared with `target` if given"
-    enc = self.encode(wave, input_sample_hz, is_denoising)
+    enc = self.encode(wave, input_sample_hz, is_denoising) if train_encoder else _frozen_encode(self, wave, input_sample_hz, is_denoising)
     orig = _real(self, *_prepare(self, wave, input_sample_hz)[:2], target, is_denoising, input_sample_hz)[..., :enc.num_samples]
     recon = self.decode(enc.quantized, enc.codes, is_denoising)[..., :enc.num_samples]
     total, breakdown = self.discriminators_and_losses.generator_loss(orig, recon, enc.commit_loss, adversarial=adversarial)

@@ -52,6 +52,17 @@ def _training_data(ss, folder, dataset, data_max_length: int | None, data_max_le
     n = _crop_length(ss, data_max_length, data_max_length_seconds)
     return SoundDataset(folder, target_sample_hz=ss.target_sample_hz, max_length=n, seq_len_multiple_of=ss.seq_len_multiple_of), n
 
+def _generator_stage_parameters(ss, decoder_only: bool) -> list:
+    "What the generator stage trains: every generator parameter, or (`decoder_only`) those of a trained codec's decoder"
+    if decoder_only and not ss.quantizer.codebooks_initialised:
+        raise ValueError("decoder_only=True keeps a trained codec's codes, but this codec's codebooks were never "
+                         'initialised: train it in full first, or start from a trained checkpoint (--init-from)')
+    return ss.decoder_parameters() if decoder_only else ss.generator_parameters()
+
+def _skipped_note(dataset, skipped: dict) -> str:
+    return (f'training on {len(dataset)} audio files; skipped {len(skipped)} unusable one(s): '
+            + ', '.join(Path(p).name for p in list(skipped)[:5]))
+
 def _clip_samples(waves, models: dict) -> dict:
     "`{'i.input': wave i, 'i.name': its reconstruction by models[name]}` for each wave of a batch"
     out = {}
@@ -72,28 +83,27 @@ class SoundStreamTrainer(Trainer):
                  discr_warmup_steps: int | None = None, schedule: str = 'constant', max_grad_norm: float | None = 1.,
                  discr_max_grad_norm: float | None = 1., grad_accum_every: int = 1, adversarial_start_step: int = 5000,
                  discr_start_step: int | None = None, apply_grad_penalty_every: int = 4, log_losses_every: int = 1,
-                 use_wandb_tracking: bool = False, **kwargs):
+                 use_wandb_tracking: bool = False, decoder_only: bool = False,  # decoder_only: its codes never change
+                 **kwargs):
         ss = soundstream
         dataset, data_max_length = _training_data(ss, folder, dataset, data_max_length, data_max_length_seconds)
         self.skipped_files = getattr(dataset, 'skipped', {})  # the dataset's own dict: files found unreadable later join it
         self.soundstream, self.adversarial_start_step, self.sample_hz = ss, adversarial_start_step, ss.target_sample_hz
-        self.apply_grad_penalty_every, self._recons = apply_grad_penalty_every, {}
+        self.apply_grad_penalty_every, self._recons, self.decoder_only = apply_grad_penalty_every, {}, decoder_only
         dws = default(discr_warmup_steps, warmup_steps)
-        stages = [Stage('gen', ss.generator_parameters(), self.generator_step, lr=lr, muon_lr=muon_lr, wd=wd, warmup_steps=warmup_steps,
+        stages = [Stage('gen', _generator_stage_parameters(ss, decoder_only), self.generator_step, lr=lr, muon_lr=muon_lr, wd=wd, warmup_steps=warmup_steps,
                         schedule=schedule, max_grad_norm=max_grad_norm),
                   Stage('discr', ss.discriminator_parameters(), self.discriminator_step, lr=default(discr_lr, lr), wd=wd,
                         warmup_steps=dws, schedule=schedule, max_grad_norm=discr_max_grad_norm,
                         start_step=default(discr_start_step, max(0, adversarial_start_step - dws)))]
         if use_wandb_tracking: kwargs.setdefault('log_with', 'wandb')
         hp = dict(data_max_length=data_max_length, target_sample_hz=ss.target_sample_hz,
-                  adversarial_start_step=adversarial_start_step, skipped_files=len(self.skipped_files))
+                  adversarial_start_step=adversarial_start_step, skipped_files=len(self.skipped_files), decoder_only=decoder_only)
         super().__init__(models=dict(soundstream=ss), stages=stages, dataset=dataset, num_train_steps=num_train_steps,
                          batch_size=batch_size, valid_dataset=default(valid_dataset, val_dataset), collate_fn=collate_pad,
                          grad_accum_every=grad_accum_every, log_every=log_losses_every,
                          hparams=hp | kwargs.pop('hparams', {}), **kwargs)
-        if self.skipped_files:
-            self.print(f'training on {len(dataset)} audio files; skipped {len(self.skipped_files)} unusable one(s): '
-                       + ', '.join(Path(p).name for p in list(self.skipped_files)[:5]))
+        if self.skipped_files: self.print(_skipped_note(dataset, self.skipped_files))
 
     @property
     def unwrapped_soundstream(self): return self.soundstream
@@ -103,7 +113,8 @@ class SoundStreamTrainer(Trainer):
         return super().train_step()
 
     def generator_step(self, batch):
-        total, bd, recon = self.soundstream.generator_loss(_wave(batch), adversarial=self.step >= self.adversarial_start_step)
+        total, bd, recon = self.soundstream.generator_loss(_wave(batch), adversarial=self.step >= self.adversarial_start_step,
+                                                           train_encoder=not self.decoder_only)
         if self.stages[1].active(self.step): self._recons[id(batch)] = recon.detach()  # for the discriminator stage
         return total, _named(bd)
 
@@ -140,6 +151,8 @@ def add_train_soundstream_args(p: argparse.ArgumentParser):
     a('--init-from', default=None, help='start from this SoundStream checkpoint (its stored configuration)')
     d = {k: v.default for k, v in inspect.signature(SoundStreamTrainer.__init__).parameters.items()}  # one set of defaults
     a('--adversarial-start-step', type=int, default=d['adversarial_start_step'])
+    a('--decoder-only', action='store_true', help="train only the decoder of --init-from's codec: its codes stay the same, "
+      'so token caches and transformers trained on them stay valid')
     a('--muon-lr', type=float, default=d['muon_lr'],
       help="Muon's learning rate for the codec's convolution filters (0: AdamW for every parameter, as the reference)")
     add_training_args(p, num_train_steps=10_000, batch_size=8, data_max_length_seconds=1., lr=d['lr'],
@@ -164,7 +177,7 @@ def train_soundstream_cli(args) -> SoundStreamTrainer:
         ss, folder=args.folder, results_folder=results, num_train_steps=args.num_train_steps, batch_size=args.batch_size,
         grad_accum_every=args.grad_accum_every, data_max_length_seconds=args.data_max_length_seconds, lr=args.lr,
         muon_lr=args.muon_lr or None, warmup_steps=args.warmup_steps, schedule=args.schedule, max_grad_norm=args.max_grad_norm,
-        discr_max_grad_norm=args.max_grad_norm, adversarial_start_step=args.adversarial_start_step,
+        discr_max_grad_norm=args.max_grad_norm, adversarial_start_step=args.adversarial_start_step, decoder_only=args.decoder_only,
         valid_frac=args.valid_frac, valid_every=default(args.valid_every, args.save_results_every),
         save_results_every=args.save_results_every, save_model_every=args.save_model_every,
         keep_last_n_checkpoints=args.keep_last, resume=args.resume, force_clear_prev_results=args.force_clear or None,
