@@ -12,12 +12,12 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from .core import exists
+from .core import exists, default
 from .audiolm import AudioLM
 
 # %% auto #0
 __all__ = ['FORMAT', 'PARTS', 'CLASSES', 'default_model_set', 'save_model_set', 'save_acoustic_model_set', 'read_model_set',
-           'load_model_set', 'pretrained']
+           'load_model_set', 'pretrained', 'update_model_set']
 
 # %% ../nbs/50a_pretrained.ipynb #d9c17442
 FORMAT = 'audiolm_nb.model_set/1'
@@ -145,3 +145,31 @@ def pretrained(path=None, fast: bool = True) -> AudioLM:
     return lm
 
 AudioLM.pretrained = staticmethod(pretrained)
+
+# %% ../nbs/50a_pretrained.ipynb #ec2e5d6f
+def _same_codes(old: nn.Module, new: nn.Module, min_agree: float = 0.99) -> float:
+    "Fraction of equal codes of `old` and `new` on 2 s of seeded noise; raises when below `min_agree`"
+    g = torch.Generator().manual_seed(0)
+    probe = torch.randn(1, 2 * old.target_sample_hz, generator=g) * 0.1
+    with torch.no_grad(): a, b = (m.eval()(probe, return_codes_only=True) for m in (old, new))
+    agree = float((a == b).float().mean()) if a.shape == b.shape else 0.
+    if agree < min_agree:
+        raise ValueError(f'the new codec gives other codes than the set\'s ({agree:.1%} equal): the set\'s transformers were trained '
+                         'on its codes; train the decoder only (--decoder-only), or pass check_codes=False and retrain them')
+    return agree
+
+def update_model_set(out,                          # the .safetensors file to write
+                     model_set=None,               # the set to start from (default: the shipped one)
+                     card: dict | None = None,     # keys added to (or replacing those of) its card
+                     check_codes: bool = True,     # a new codec must give the old one's codes
+                     **parts,                      # codec=model, semantic/coarse/fine=(model, constructor config)
+                    ) -> Path:
+    "Write `out`: `model_set` with `parts` replaced and `card` merged into its card; returns `out`"
+    meta, old_card, _ = read_model_set(default(model_set, default_model_set()))
+    if 'acoustic' in meta['parts']: raise ValueError('update_model_set needs a set with coarse and fine parts, not an acoustic one')
+    if unknown := set(parts) - {'codec', *PARTS}: raise ValueError(f'unknown model set part(s) {sorted(unknown)}: parts are codec, {", ".join(PARTS)}')
+    have = load_model_set(model_set, fast=False)
+    if 'codec' in parts and check_codes: _same_codes(have['codec'], parts['codec'])
+    keep = {k: (have[k], meta['parts'][k]['config']) for k in PARTS}
+    return save_model_set(out, codec=parts.get('codec', have['codec']), **(keep | {k: v for k, v in parts.items() if k != 'codec'}),
+                          kmeans=meta['kmeans'], card=old_card | (card or {}))

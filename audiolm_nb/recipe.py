@@ -1,4 +1,4 @@
-"""The recipe of the shipped model as one resumable command: `audiolm train all --out DIR --hours H` builds the speech corpus, trains the codec, tokenizes, trains the three transformers within a CPU-time budget, and writes a model set that `audiolm generate --model DIR/audiolm_speech.safetensors` (or `AudioLM.pretrained(...)`) uses.
+"""The recipe of the shipped model as one resumable command: `audiolm train all --out DIR --hours H` builds the speech corpus, trains the codec, tokenizes, trains the codec's decoder further and the three transformers within a CPU-time budget, and writes a model set that `audiolm generate --model DIR/audiolm_speech.safetensors` (or `AudioLM.pretrained(...)`) uses.
 
 Docs: https://audiolm-nb.github.io/audiolm_nb/train_all.html.md"""
 
@@ -13,11 +13,12 @@ from .core import exists
 
 # %% auto #0
 __all__ = ['STAGES', 'STAGE_SHARES', 'SPLITS', 'STAGE_ARGS', 'KMEANS', 'Recipe', 'corpus_splits', 'link_splits', 'run_command',
-           'latest_checkpoint', 'train_stage', 'make_tokens', 'export_model_set', 'add_train_all_args', 'train_all_cli']
+           'latest_checkpoint', 'train_stage', 'make_tokens', 'train_decoder', 'export_model_set', 'add_train_all_args',
+           'train_all_cli']
 
 # %% ../nbs/52_train_all.ipynb #03e09545
-STAGES = ('codec', 'semantic', 'coarse', 'fine')
-STAGE_SHARES = dict(codec=0.4, semantic=0.2, coarse=0.25, fine=0.15)   # of --hours; tokenizing is not budgeted
+STAGES = ('codec', 'decoder', 'semantic', 'coarse', 'fine')
+STAGE_SHARES = dict(codec=0.3, decoder=0.1, semantic=0.2, coarse=0.25, fine=0.15)   # of --hours; tokenizing is not budgeted
 SPLITS = ('train', 'valid_seen', 'valid_unseen')
 
 class Recipe:
@@ -92,6 +93,8 @@ def latest_checkpoint(folder, prefix: str) -> Path | None:
 STAGE_ARGS = dict(
     codec=['--preset', 'small', '--batch-size', '4', '--data-max-length-seconds', '1', '--save-model-every', '200',
            '--save-results-every', '1000', '--keep-last', '2', '--valid-frac', '0.02'],
+    decoder=['--decoder-only', '--batch-size', '4', '--data-max-length-seconds', '1', '--save-model-every', '200',
+             '--save-results-every', '1000', '--keep-last', '2', '--valid-frac', '0.02'],
     semantic=['--preset', 'small', '--batch-size', '8', '--data-max-length-seconds', '10', '--save-model-every', '200',
               '--save-results-every', '1000', '--keep-last', '2', '--valid-frac', '0.02', '--no-unique-consecutive'],
     coarse=['--preset', 'small', '--batch-size', '8', '--data-max-length-seconds', '6', '--num-coarse-quantizers', '2',
@@ -102,15 +105,15 @@ STAGE_ARGS = dict(
           '--valid-frac', '0.02'])
 
 def train_stage(r: Recipe,                # the run's state: budget and minutes used
-                stage: str,               # 'codec', 'semantic', 'coarse' or 'fine'
+                stage: str,               # one of `STAGES`
                 source: list[str],        # the command's data options: ['--folder', DIR] or ['--tokens', FILE]
                 preset: str = 'small',    # model sizes of the stage ('tiny': a smoke test)
                ) -> Path | None:
     "Train `stage` for what is left of its share (if at least 3 s are left); its newest checkpoint"
-    folder, prefix = r.out/stage, ('soundstream' if stage == 'codec' else stage)
+    cmd = 'soundstream' if stage in ('codec', 'decoder') else stage
+    folder, prefix = r.out/stage, cmd
     left = r.left(stage)
     if left < 0.05: return latest_checkpoint(folder, prefix)
-    cmd = 'soundstream' if stage == 'codec' else stage
     stage_args = [preset if a == 'small' else a for a in STAGE_ARGS[stage]]
     argv = ['train', cmd, *source, '--results-folder', str(folder), *stage_args,
             '--num-train-steps', '1000000', '--max-minutes', f'{left:.2f}', '--no-progress']
@@ -119,7 +122,7 @@ def train_stage(r: Recipe,                # the run's state: budget and minutes 
     try: run_command(argv)
     finally: r.record(stage, (time.monotonic() - t) / 60)
     ckpt = latest_checkpoint(folder, prefix)
-    r.record(stage, done=dict(checkpoint=str(ckpt)))
+    r.record(stage, done=r.state['done'].get(stage, {}) | dict(checkpoint=str(ckpt)))
     return ckpt
 
 # %% ../nbs/52_train_all.ipynb #88879db2
@@ -138,6 +141,17 @@ def make_tokens(r: Recipe, data: dict, codec_ckpt: Path) -> dict[str, Path]:
                      '--kmeans', str(asset_path(KMEANS))])
     r.record('tokens', done=dict(codec=str(codec_ckpt), files={k: str(v) for k, v in files.items()}))
     return files
+
+# %% ../nbs/52_train_all.ipynb #7aec6e3c
+def train_decoder(r: Recipe, data: dict, codec_ckpt: Path, preset: str = 'small') -> Path:
+    "The codec to ship: `codec_ckpt` with its decoder trained further (same codes); restarted when the codec changed"
+    import shutil
+    if r.state['done'].get('decoder', {}).get('codec', str(codec_ckpt)) != str(codec_ckpt):
+        shutil.rmtree(r.out/'decoder', ignore_errors=True)
+        r.state['minutes']['decoder'] = 0.
+    r.record('decoder', done=dict(codec=str(codec_ckpt)))   # before training: an interrupted run knows its codec
+    ckpt = train_stage(r, 'decoder', ['--folder', str(data['train']), '--init-from', str(codec_ckpt)], preset)
+    return ckpt or codec_ckpt
 
 # %% ../nbs/52_train_all.ipynb #a869b990
 def _constructor_config(model, cfg: dict) -> dict:
@@ -168,7 +182,8 @@ def export_model_set(r: Recipe, codec_ckpt: Path, corpus_info: list[dict] | None
         parts[kind] = (model, _constructor_config(model, cfg))
         stages[kind] = dict(loaded=desc, minutes=round(r.state['minutes'].get(kind, 0.), 1))
     codec = load_codec(codec_ckpt).eval()
-    stages['codec'] = dict(loaded=str(codec_ckpt), minutes=round(r.state['minutes'].get('codec', 0.), 1))
+    stages['codec'] = dict(loaded=str(codec_ckpt), minutes=round(r.state['minutes'].get('codec', 0.), 1),
+                           decoder_minutes=round(r.state['minutes'].get('decoder', 0.), 1))
     card = dict(name='audiolm_nb speech', created=datetime.date.today().isoformat(), unique_consecutive=False,
                 recipe=f'audiolm train all --hours {r.hours:g}', stages=stages,
                 cpu_minutes=round(sum(r.state['minutes'].values()), 1), threads=int(os.environ.get('OMP_NUM_THREADS', 0)) or None,
@@ -194,7 +209,7 @@ def add_train_all_args(p):
 
 # %% ../nbs/52_train_all.ipynb #9f2f19fe
 def train_all_cli(args) -> Path:
-    "Run `audiolm train all`: corpus, codec, tokens, semantic, coarse, fine, model set"
+    "Run `audiolm train all`: corpus, codec, tokens, decoder, semantic, coarse, fine, model set"
     import torch
     from audiolm_nb.corpora import read_speakers
     if exists(args.threads): torch.set_num_threads(args.threads)
@@ -205,9 +220,10 @@ def train_all_cli(args) -> Path:
     codec = train_stage(r, 'codec', ['--folder', str(data['train'])], args.preset)
     if not exists(codec): raise ValueError(f"the codec stage left no checkpoint in '{r.out/'codec'}': raise --hours")
     tokens = make_tokens(r, data, codec)
+    shipped_codec = train_decoder(r, data, codec, args.preset)
     src = ['--tokens', str(tokens['train'])]
     for stage in ('semantic', 'coarse', 'fine'): train_stage(r, stage, src, args.preset)
-    path = export_model_set(r, codec, info)
+    path = export_model_set(r, shipped_codec, info)
     print(f'model set written to {path} ({path.stat().st_size / 2**20:.1f} MB, '
           f"{sum(r.state['minutes'].values()):.0f} minutes of training): "
           f'audiolm generate --model {path} --prime speech.wav --out continued.wav')

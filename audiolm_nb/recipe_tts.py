@@ -141,17 +141,13 @@ def pairs_card(pairs) -> dict:
 
 def export_tts_set(out, model_set=None, card_extra: dict | None = None) -> Path:
     "Write `out/audiolm_speech_tts.safetensors`: `model_set` with the semantic part of the run in `out/semantic`"
-    from audiolm_nb.pretrained import read_model_set, load_model_set, save_model_set, default_model_set
+    from audiolm_nb.pretrained import read_model_set, update_model_set, default_model_set
     from audiolm_nb.generate import load_transformer
-    meta, card, _ = read_model_set(default(model_set, default_model_set))
-    if 'acoustic' in meta['parts']: raise ValueError('a model set with an acoustic transformer: export needs coarse and fine parts')
-    parts = load_model_set(model_set, fast=False)
+    name = read_model_set(default(model_set, default_model_set))[1].get('name', 'audiolm_nb')
     sem, desc = load_transformer(Path(out)/'semantic', 'semantic')
     cfg = json.loads((Path(out)/'semantic'/'model_config.json').read_text())['config']
-    card = dict(card, name=f"{card.get('name', 'audiolm_nb')} + text", tts=dict(loaded=desc, **(card_extra or {})))
-    return save_model_set(Path(out)/'audiolm_speech_tts.safetensors', codec=parts['codec'], semantic=(sem, cfg),
-                          coarse=(parts['coarse'], _set_config(meta, 'coarse')), fine=(parts['fine'], _set_config(meta, 'fine')),
-                          kmeans=meta['kmeans'], card=card)
+    card = dict(name=f'{name} + text', tts=dict(loaded=desc, **(card_extra or {})))
+    return update_model_set(Path(out)/'audiolm_speech_tts.safetensors', model_set, card=card, semantic=(sem, cfg))
 
 # %% ../nbs/52a_train_tts.ipynb #f23095b4
 def train_tts(out,                          # the run's folder: tokens/, semantic/ (checkpoints), the model set
