@@ -15,7 +15,7 @@ from .core import exists, default, load_audio
 from .transformer.wrappers import check_compatibility
 from .checkpoint import safe_load, CheckpointError
 from .cli import positive_int, positive_float
-from .loading import add_tokenizer_args, load_wav2vec, load_codec, describe, grid_factor, tokenizer_diff, build_transformer, USES
+from .loading import add_tokenizer_args, load_wav2vec, load_codec, checkpoint_weights, describe, grid_factor, tokenizer_diff, build_transformer, USES
 from .checkpoint import list_checkpoints
 
 # %% auto #0
@@ -60,12 +60,7 @@ def load_transformer(spec, kind: str, use_ema: bool = True) -> tuple[torch.nn.Mo
     model = build_transformer(kind, saved['config'], saved.get('t5'), arch)
     pkg = _read_checkpoint(ckpt, kind)
     tr = (pkg.get('trainer') or {}) if isinstance(pkg, dict) else {}
-    sd, which, ema = pkg.get('model') if isinstance(pkg, dict) else None, 'trained weights', tr.get('ema')
-    if exists(ema):  # the average has started once the EMA's update count passed `ema_update_after_step`
-        start = tr.get('ema_update_after_step')
-        if not exists(start): which += ' (the checkpoint does not say when its moving average starts)'
-        elif int(ema['step']) <= start: which += f' (the moving average starts after {start} updates)'
-        elif use_ema: sd, which = {k[len('ema_model.'):]: v for k, v in ema.items() if k.startswith('ema_model.')}, 'EMA weights'
+    sd, which = checkpoint_weights(pkg if isinstance(pkg, dict) else {}, use_ema)
     if not isinstance(sd, dict): raise ValueError(f"--{kind}: '{ckpt}' holds no model weights")
     try: model.load_state_dict(sd)
     except RuntimeError as e:

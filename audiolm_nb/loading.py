@@ -14,7 +14,8 @@ from .core import exists
 
 # %% auto #0
 __all__ = ['FINE_ARCHS', 'DEFAULT_FINE_ARCH', 'USES', 'TOKENIZER_NAMES', 'fingerprint', 'grid_factor', 'describe',
-           'tokenizer_diff', 'add_tokenizer_args', 'load_wav2vec', 'load_codec', 'build_transformer']
+           'tokenizer_diff', 'add_tokenizer_args', 'load_wav2vec', 'checkpoint_weights', 'load_codec',
+           'build_transformer']
 
 # %% ../nbs/37a_loading.ipynb #e66d2421
 def fingerprint(model: nn.Module) -> str:
@@ -68,12 +69,26 @@ def load_wav2vec(args) -> nn.Module:
     if not exists(getattr(args, 'kmeans', None)): return MelKmeansTokenizer.default()
     return MelKmeansTokenizer(args.kmeans, allow_pickle=pickle_ok)
 
-def load_codec(path) -> nn.Module:
-    "A `SoundStream` from a checkpoint that stores its configuration"
+def checkpoint_weights(pkg: dict, use_ema: bool = True) -> tuple[dict | None, str]:
+    "(state dict, which weights) of a training checkpoint: the trainer's moving average once it has started (`use_ema`), else the trained weights"
+    tr = pkg.get('trainer') or {}
+    sd, which, ema = pkg.get('model'), 'trained weights', tr.get('ema')
+    if exists(ema):  # the average has started once the EMA's update count passed `ema_update_after_step`
+        start = tr.get('ema_update_after_step')
+        if not exists(start): which += ' (the checkpoint does not say when its moving average starts)'
+        elif int(ema['step']) <= start: which += f' (the moving average starts after {start} updates)'
+        elif use_ema: sd, which = {k[len('ema_model.'):]: v for k, v in ema.items() if k.startswith('ema_model.')}, 'EMA weights'
+    return sd, which
+
+def load_codec(path, use_ema: bool = False) -> nn.Module:
+    "A `SoundStream` from a checkpoint that stores its configuration; `use_ema`: its trainer's moving average, once started"
     if not exists(path): raise ValueError('this command needs --codec PATH: a SoundStream checkpoint '
                                           '(train one with `audiolm train soundstream`)')
     from audiolm_nb.codec.soundstream import SoundStream
-    return SoundStream.init_and_load_from(path).eval()
+    from audiolm_nb.checkpoint import safe_load
+    ss = SoundStream.init_and_load_from(path)
+    if use_ema: ss.load_state_dict(checkpoint_weights(safe_load(path), True)[0])
+    return ss.eval()
 
 # %% ../nbs/37a_loading.ipynb #951cd176
 FINE_ARCHS = dict(parallel='ParallelFineTransformer', autoregressive='FineTransformer')

@@ -181,7 +181,7 @@ def export_model_set(r: Recipe, codec_ckpt: Path, corpus_info: list[dict] | None
         cfg = json.loads((r.out/kind/'model_config.json').read_text())['config']
         parts[kind] = (model, _constructor_config(model, cfg))
         stages[kind] = dict(loaded=desc, minutes=round(r.state['minutes'].get(kind, 0.), 1))
-    codec = load_codec(codec_ckpt).eval()
+    codec = load_codec(codec_ckpt, use_ema=Path(codec_ckpt).parent == r.out/'decoder')   # a decoder run: its average (same codes)
     stages['codec'] = dict(loaded=str(codec_ckpt), minutes=round(r.state['minutes'].get('codec', 0.), 1),
                            decoder_minutes=round(r.state['minutes'].get('decoder', 0.), 1))
     card = dict(name='audiolm_nb speech', created=datetime.date.today().isoformat(), unique_consecutive=False,
