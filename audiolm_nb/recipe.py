@@ -93,8 +93,8 @@ def latest_checkpoint(folder, prefix: str) -> Path | None:
 STAGE_ARGS = dict(
     codec=['--preset', 'small', '--batch-size', '4', '--data-max-length-seconds', '1', '--save-model-every', '200',
            '--save-results-every', '1000', '--keep-last', '2', '--valid-frac', '0.02'],
-    decoder=['--decoder-only', '--batch-size', '4', '--data-max-length-seconds', '1', '--save-model-every', '200',
-             '--save-results-every', '1000', '--keep-last', '2', '--valid-frac', '0.02'],
+    decoder=['--decoder-only', '--adversarial-start-step', str(10 ** 9), '--batch-size', '4', '--data-max-length-seconds', '1',
+             '--save-model-every', '200', '--save-results-every', '1000', '--keep-last', '2', '--valid-frac', '0.02'],
     semantic=['--preset', 'small', '--batch-size', '8', '--data-max-length-seconds', '10', '--save-model-every', '200',
               '--save-results-every', '1000', '--keep-last', '2', '--valid-frac', '0.02', '--no-unique-consecutive'],
     coarse=['--preset', 'small', '--batch-size', '8', '--data-max-length-seconds', '6', '--num-coarse-quantizers', '2',
