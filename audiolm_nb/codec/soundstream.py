@@ -169,7 +169,6 @@ class SoundStream(Saveable, nn.Module):
     def discriminator_parameters(self) -> list[nn.Parameter]:
         return list(self.discriminators_and_losses.parameters())
 
-
 # %% ../../nbs/12_soundstream.ipynb #e3830269
 @patch(as_prop=True)
 def seq_len_multiple_of(self: SoundStream) -> int: return math.prod(self.strides)

@@ -91,8 +91,8 @@ class SoundStreamTrainer(Trainer):
         self.soundstream, self.adversarial_start_step, self.sample_hz = ss, adversarial_start_step, ss.target_sample_hz
         self.apply_grad_penalty_every, self._recons, self.decoder_only = apply_grad_penalty_every, {}, decoder_only
         dws = default(discr_warmup_steps, warmup_steps)
-        stages = [Stage('gen', _generator_stage_parameters(ss, decoder_only), self.generator_step, lr=lr, muon_lr=muon_lr, wd=wd, warmup_steps=warmup_steps,
-                        schedule=schedule, max_grad_norm=max_grad_norm),
+        stages = [Stage('gen', _generator_stage_parameters(ss, decoder_only), self.generator_step, lr=lr, muon_lr=muon_lr, wd=wd,
+                        warmup_steps=warmup_steps, schedule=schedule, max_grad_norm=max_grad_norm),
                   Stage('discr', ss.discriminator_parameters(), self.discriminator_step, lr=default(discr_lr, lr), wd=wd,
                         warmup_steps=dws, schedule=schedule, max_grad_norm=discr_max_grad_norm,
                         start_step=default(discr_start_step, max(0, adversarial_start_step - dws)))]
