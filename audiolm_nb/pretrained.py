@@ -82,8 +82,8 @@ def save_acoustic_model_set(path, *, codec: nn.Module, semantic: tuple[nn.Module
     return _write_model_set(path, dict(codec=(codec, codec.config), semantic=semantic, acoustic=acoustic), kmeans, card, dtype)
 
 # %% ../nbs/50a_pretrained.ipynb #d1ebf0cc
-def read_model_set(path) -> tuple[dict, dict, dict]:
-    "(meta, model card, tensors) of a model set file"
+def read_model_set(path, tensors: bool = True) -> tuple[dict, dict, dict]:
+    "(meta, model card, tensors) of a model set file; `tensors=False` reads only meta and card (tensors `{}`)"
     from safetensors import safe_open
     path = Path(path)
     if not path.is_file():
@@ -92,7 +92,7 @@ def read_model_set(path) -> tuple[dict, dict, dict]:
             if path == default_model_set() else ''))
     try:
         with safe_open(str(path), framework='pt') as f:
-            info, tensors = f.metadata() or {}, {k: f.get_tensor(k) for k in f.keys()}
+            info, tensors = f.metadata() or {}, {k: f.get_tensor(k) for k in f.keys()} if tensors else {}
     except Exception as e:
         raise ValueError(f"'{path}' is not a readable safetensors file ({type(e).__name__}): a model set is written by "
                          'save_model_set or `audiolm train all`') from None
@@ -165,7 +165,7 @@ def update_model_set(out,                          # the .safetensors file to wr
                      **parts,                      # codec=model, semantic/coarse/fine=(model, constructor config)
                     ) -> Path:
     "Write `out`: `model_set` with `parts` replaced and `card` merged into its card; returns `out`"
-    meta, old_card, _ = read_model_set(default(model_set, default_model_set()))
+    meta, old_card, _ = read_model_set(default(model_set, default_model_set()), tensors=False)   # load_model_set reads them
     if 'acoustic' in meta['parts']: raise ValueError('update_model_set needs a set with coarse and fine parts, not an acoustic one')
     if unknown := set(parts) - {'codec', *PARTS}: raise ValueError(f'unknown model set part(s) {sorted(unknown)}: parts are codec, {", ".join(PARTS)}')
     have = load_model_set(model_set, fast=False)

@@ -119,7 +119,7 @@ def tts_model(model_set=None, attach: str | None = None) -> tuple[nn.Module, dic
     must then be its own."""
     from audiolm_nb.pretrained import read_model_set, load_model_set, default_model_set
     from audiolm_nb.transformer.semantic import SemanticTransformer
-    meta, _, _ = read_model_set(default(model_set, default_model_set))
+    meta, _, _ = read_model_set(default(model_set, default_model_set), tensors=False)
     base = _set_config(meta, 'semantic')
     own = ('prefix' if base.get('cond_as_self_attn_prefix') else 'cross') if base.get('has_condition') else None
     if exists(own) and exists(attach) and attach != own:
@@ -143,7 +143,7 @@ def export_tts_set(out, model_set=None, card_extra: dict | None = None) -> Path:
     "Write `out/audiolm_speech_tts.safetensors`: `model_set` with the semantic part of the run in `out/semantic`"
     from audiolm_nb.pretrained import read_model_set, update_model_set, default_model_set
     from audiolm_nb.generate import load_transformer
-    name = read_model_set(default(model_set, default_model_set))[1].get('name', 'audiolm_nb')
+    name = read_model_set(default(model_set, default_model_set), tensors=False)[1].get('name', 'audiolm_nb')
     sem, desc = load_transformer(Path(out)/'semantic', 'semantic')
     cfg = json.loads((Path(out)/'semantic'/'model_config.json').read_text())['config']
     card = dict(name=f'{name} + text', tts=dict(loaded=desc, **(card_extra or {})))

@@ -27,14 +27,9 @@ from tts import norm_words
 
 def ema_codec(path):
     "The SoundStream of a training checkpoint with the trainer's moving-average weights (None when it has none yet)"
-    from audiolm_nb.codec.soundstream import SoundStream
+    from audiolm_nb.loading import checkpoint_weights, load_codec
     from audiolm_nb.checkpoint import safe_load
-    ss = SoundStream.init_and_load_from(path)
-    ema = (safe_load(path).get('trainer') or {}).get('ema')
-    if not ema: return None
-    sd = {k[len('ema_model.'):]: v for k, v in ema.items() if k.startswith('ema_model.')}
-    ss.load_state_dict(sd)
-    return ss.eval()
+    return load_codec(path, use_ema=True) if checkpoint_weights(safe_load(path))[1] == 'EMA weights' else None
 
 
 def as_shipped(model):
