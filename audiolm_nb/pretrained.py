@@ -17,7 +17,7 @@ from .audiolm import AudioLM
 
 # %% auto #0
 __all__ = ['FORMAT', 'PARTS', 'CLASSES', 'default_model_set', 'save_model_set', 'save_acoustic_model_set', 'read_model_set',
-           'load_model_set', 'pretrained', 'update_model_set']
+           'model_set_tokenizer', 'load_model_set', 'pretrained', 'update_model_set']
 
 # %% ../nbs/50a_pretrained.ipynb #d9c17442
 FORMAT = 'audiolm_nb.model_set/1'
@@ -117,16 +117,25 @@ def _build(name: str, spec: dict, tensors: dict) -> nn.Module:
 def _skipped_keys(name: str, model: nn.Module) -> set:
     return set(model.state_dict()) - set(_generation_state(name, model))
 
-def load_model_set(path=None, fast: bool = True) -> dict:
-    """The parts of a model set (default: the shipped one): wav2vec, codec, semantic, coarse, fine, card (a set with an
-    acoustic transformer gives its two stages as coarse and fine)"""
+def _set_tokenizer(meta: dict) -> nn.Module:
+    "The semantic tokenizer a set's `meta` names, checked to be the one it was trained with"
     from audiolm_nb.semantic.mel_tokenizer import MelKmeansTokenizer, asset_path
     from audiolm_nb.loading import fingerprint
-    meta, card, tensors = read_model_set(path if exists(path) else default_model_set())
     wav2vec = MelKmeansTokenizer(asset_path(meta['kmeans']))
     if fingerprint(wav2vec) != meta['kmeans_fingerprint']:
         raise ValueError(f"the model set was trained with another {meta['kmeans']} than the one installed: "
                          'its semantic tokens would mean something else; reinstall audiolm_nb or retrain the set')
+    return wav2vec
+
+def model_set_tokenizer(path=None) -> nn.Module:
+    "The semantic tokenizer of a model set (default: the shipped one), from its metadata alone (no weights are read)"
+    return _set_tokenizer(read_model_set(path if exists(path) else default_model_set(), tensors=False)[0])
+
+def load_model_set(path=None, fast: bool = True) -> dict:
+    """The parts of a model set (default: the shipped one): wav2vec, codec, semantic, coarse, fine, card (a set with an
+    acoustic transformer gives its two stages as coarse and fine)"""
+    meta, card, tensors = read_model_set(path if exists(path) else default_model_set())
+    wav2vec = _set_tokenizer(meta)
     parts = {name: _build(name, spec, tensors) for name, spec in meta['parts'].items()}
     if 'acoustic' in parts: parts['coarse'], parts['fine'] = parts.pop('acoustic').as_coarse_and_fine()
     if fast:

@@ -161,13 +161,13 @@ def train_tts(out,                          # the run's folder: tokens/, semanti
               progress: bool = True) -> Path:
     "Fine-tune a model set's semantic transformer on text/speech pairs; returns the new model set"
     from audiolm_nb.pairs import build_tts_pairs
-    from audiolm_nb.pretrained import load_model_set
+    from audiolm_nb.pretrained import model_set_tokenizer
     from audiolm_nb.trainer.tokens import TokenDataset
     from audiolm_nb.trainer.transformers import SemanticTransformerTrainer
     from audiolm_nb.checkpoint import list_checkpoints
     out = Path(out); run = out/'semantic'
     pairs = Path(pairs) if exists(pairs) else build_tts_pairs(speakers=speakers, progress=print if progress else None)
-    caches = tts_token_caches(out, pairs, load_model_set(model_set, fast=False)['wav2vec'], mix_tokens, max_seconds)
+    caches = tts_token_caches(out, pairs, model_set_tokenizer(model_set), mix_tokens, max_seconds)
     model, cfg, new = tts_model(model_set, attach)
     attach = 'prefix' if cfg['cond_as_self_attn_prefix'] else 'cross'
     resume = bool(list_checkpoints(run, 'semantic')) if run.exists() else False
