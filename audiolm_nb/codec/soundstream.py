@@ -8,7 +8,7 @@ Docs: https://audiolm-nb.github.io/audiolm_nb/soundstream.html.md"""
 from __future__ import annotations
 import math
 from types import SimpleNamespace
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 import torch
 from torch import nn, Tensor
@@ -283,12 +283,25 @@ def _frozen_encode(self: SoundStream, wave: Tensor, input_sample_hz: int | None,
     finally:
         for m, t in zip(side, modes): m.train(t)
 
+def _transformed(self: SoundStream, enc: EncodedAudio, codes_transform: Callable) -> EncodedAudio:
+    "`enc` with its codes replaced by `codes_transform(codes)` (same shape) and its frames made from those"
+    with torch.no_grad():
+        codes = codes_transform(enc.codes)
+        if not torch.is_tensor(codes) or codes.shape != enc.codes.shape:
+            raise ValueError(f'codes_transform must return codes of the shape it was given, {tuple(enc.codes.shape)}, '
+                             f'got {tuple(codes.shape) if torch.is_tensor(codes) else type(codes).__name__}')
+        return enc._replace(quantized=self.quantizer.get_output_from_indices(codes), codes=codes.long())
+
 @patch
 def generator_loss(self: SoundStream, wave: Tensor, adversarial: bool = True, input_sample_hz: int | None = None,
                    target: Tensor | None = None, is_denoising=None,
-                   train_encoder: bool = True): # False: encode without gradients or codebook updates (codes stay as they are)
+                   train_encoder: bool = True, # False: encode without gradients or codebook updates (codes stay as they are)
+                   codes_transform: Callable | None = None): # with train_encoder=False: codes -> the codes to decode
     "-> (total loss, breakdown dict, recon (batch, 1, samples)); the reconstruction is compared with `target` if given"
+    if exists(codes_transform) and train_encoder:
+        raise ValueError('codes_transform= trains the decoder on other codes than the encoder gives: it needs train_encoder=False')
     enc = self.encode(wave, input_sample_hz, is_denoising) if train_encoder else _frozen_encode(self, wave, input_sample_hz, is_denoising)
+    if exists(codes_transform): enc = _transformed(self, enc, codes_transform)
     orig = _real(self, *_prepare(self, wave, input_sample_hz)[:2], target, is_denoising, input_sample_hz)[..., :enc.num_samples]
     recon = self.decode(enc.quantized, enc.codes, is_denoising)[..., :enc.num_samples]
     total, breakdown = self.discriminators_and_losses.generator_loss(orig, recon, enc.commit_loss, adversarial=adversarial)

@@ -52,8 +52,11 @@ def _training_data(ss, folder, dataset, data_max_length: int | None, data_max_le
     n = _crop_length(ss, data_max_length, data_max_length_seconds)
     return SoundDataset(folder, target_sample_hz=ss.target_sample_hz, max_length=n, seq_len_multiple_of=ss.seq_len_multiple_of), n
 
-def _generator_stage_parameters(ss, decoder_only: bool) -> list:
+def _generator_stage_parameters(ss, decoder_only: bool, codes_transform=None) -> list:
     "What the generator stage trains: every generator parameter, or (`decoder_only`) those of a trained codec's decoder"
+    if exists(codes_transform) and not decoder_only:
+        raise ValueError('codes_transform= decodes other codes than the encoder gives, which only a decoder trained '
+                         'on alone can learn from: pass decoder_only=True')
     if decoder_only and not ss.quantizer.codebooks_initialised:
         raise ValueError("decoder_only=True keeps a trained codec's codes, but this codec's codebooks were never "
                          'initialised: train it in full first, or start from a trained checkpoint (--init-from)')
@@ -84,14 +87,16 @@ class SoundStreamTrainer(Trainer):
                  discr_max_grad_norm: float | None = 1., grad_accum_every: int = 1, adversarial_start_step: int = 5000,
                  discr_start_step: int | None = None, apply_grad_penalty_every: int = 4, log_losses_every: int = 1,
                  use_wandb_tracking: bool = False, decoder_only: bool = False,  # decoder_only: its codes never change
+                 codes_transform=None,  # with decoder_only: codes -> the codes to decode (SoundStream.generator_loss)
                  **kwargs):
         ss = soundstream
         dataset, data_max_length = _training_data(ss, folder, dataset, data_max_length, data_max_length_seconds)
         self.skipped_files = getattr(dataset, 'skipped', {})  # the dataset's own dict: files found unreadable later join it
         self.soundstream, self.adversarial_start_step, self.sample_hz = ss, adversarial_start_step, ss.target_sample_hz
         self.apply_grad_penalty_every, self._recons, self.decoder_only = apply_grad_penalty_every, {}, decoder_only
+        self._codes = dict(train_encoder=not decoder_only, codes_transform=codes_transform)  # how generator losses get codes
         dws = default(discr_warmup_steps, warmup_steps)
-        stages = [Stage('gen', _generator_stage_parameters(ss, decoder_only), self.generator_step, lr=lr, muon_lr=muon_lr, wd=wd,
+        stages = [Stage('gen', _generator_stage_parameters(ss, decoder_only, codes_transform), self.generator_step, lr=lr, muon_lr=muon_lr, wd=wd,
                         warmup_steps=warmup_steps, schedule=schedule, max_grad_norm=max_grad_norm),
                   Stage('discr', ss.discriminator_parameters(), self.discriminator_step, lr=default(discr_lr, lr), wd=wd,
                         warmup_steps=dws, schedule=schedule, max_grad_norm=discr_max_grad_norm,
@@ -105,8 +110,7 @@ class SoundStreamTrainer(Trainer):
                          hparams=hp | kwargs.pop('hparams', {}), **kwargs)
         if self.skipped_files: self.print(_skipped_note(dataset, self.skipped_files))
 
-    @property
-    def unwrapped_soundstream(self): return self.soundstream
+    unwrapped_soundstream = property(lambda self: self.soundstream)
 
     def train_step(self) -> dict:
         self._recons.clear()
@@ -114,7 +118,7 @@ class SoundStreamTrainer(Trainer):
 
     def generator_step(self, batch):
         total, bd, recon = self.soundstream.generator_loss(_wave(batch), adversarial=self.step >= self.adversarial_start_step,
-                                                           train_encoder=not self.decoder_only)
+                                                           **self._codes)
         if self.stages[1].active(self.step): self._recons[id(batch)] = recon.detach()  # for the discriminator stage
         return total, _named(bd)
 
@@ -125,7 +129,7 @@ class SoundStreamTrainer(Trainer):
 
     def valid_loss(self, batch):
         "Generator losses without the adversarial terms (comparable across the whole run)"
-        total, bd, _ = self.soundstream.generator_loss(_wave(batch), adversarial=False)
+        total, bd, _ = self.soundstream.generator_loss(_wave(batch), adversarial=False, **self._codes)
         return total, _named(bd, drop=('adversarial', 'feature'))
 
     def make_samples(self, batch) -> dict:
