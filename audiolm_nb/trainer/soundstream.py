@@ -93,13 +93,12 @@ class SoundStreamTrainer(Trainer):
         dataset, data_max_length = _training_data(ss, folder, dataset, data_max_length, data_max_length_seconds)
         self.skipped_files = getattr(dataset, 'skipped', {})  # the dataset's own dict: files found unreadable later join it
         self.soundstream, self.adversarial_start_step, self.sample_hz = ss, adversarial_start_step, ss.target_sample_hz
-        self.apply_grad_penalty_every, self._recons, self.decoder_only = apply_grad_penalty_every, {}, decoder_only
+        self.apply_grad_penalty_every, self._recons = apply_grad_penalty_every, {}
         self._codes = dict(train_encoder=not decoder_only, codes_transform=codes_transform)  # how generator losses get codes
-        dws = default(discr_warmup_steps, warmup_steps)
         stages = [Stage('gen', _generator_stage_parameters(ss, decoder_only, codes_transform), self.generator_step, lr=lr, muon_lr=muon_lr, wd=wd,
                         warmup_steps=warmup_steps, schedule=schedule, max_grad_norm=max_grad_norm),
                   Stage('discr', ss.discriminator_parameters(), self.discriminator_step, lr=default(discr_lr, lr), wd=wd,
-                        warmup_steps=dws, schedule=schedule, max_grad_norm=discr_max_grad_norm,
+                        warmup_steps=(dws := default(discr_warmup_steps, warmup_steps)), schedule=schedule, max_grad_norm=discr_max_grad_norm,
                         start_step=default(discr_start_step, max(0, adversarial_start_step - dws)))]
         if use_wandb_tracking: kwargs.setdefault('log_with', 'wandb')
         hp = dict(data_max_length=data_max_length, target_sample_hz=ss.target_sample_hz,
