@@ -1,4 +1,4 @@
-"""The recipe of the shipped model as one resumable command: `audiolm train all --out DIR --hours H` builds the speech corpus, trains the codec, tokenizes, trains the codec's decoder further and the three transformers within a CPU-time budget, and writes a model set that `audiolm generate --model DIR/audiolm_speech.safetensors` (or `AudioLM.pretrained(...)`) uses.
+"""The recipe of the shipped model as one resumable command: `audiolm train all --out DIR --hours H` builds the speech corpus, trains the codec, tokenizes, trains the codec's decoder further and the three transformers, then the decoder on the fine transformer's own codes, within a CPU-time budget, and writes a model set that `audiolm generate --model DIR/audiolm_speech.safetensors` (or `AudioLM.pretrained(...)`) uses.
 
 Docs: https://audiolm-nb.github.io/audiolm_nb/train_all.html.md"""
 
@@ -8,17 +8,19 @@ Docs: https://audiolm-nb.github.io/audiolm_nb/train_all.html.md"""
 from __future__ import annotations
 import json, os, shlex, sys, time
 from pathlib import Path
+from typing import Callable, TYPE_CHECKING
+if TYPE_CHECKING: from torch import Tensor
 
 from .core import exists
 
 # %% auto #0
-__all__ = ['STAGES', 'STAGE_SHARES', 'SPLITS', 'STAGE_ARGS', 'KMEANS', 'Recipe', 'corpus_splits', 'link_splits', 'run_command',
-           'latest_checkpoint', 'train_stage', 'make_tokens', 'train_decoder', 'export_model_set', 'add_train_all_args',
-           'train_all_cli']
+__all__ = ['STAGES', 'STAGE_SHARES', 'SPLITS', 'STAGE_ARGS', 'KMEANS', 'GTA_ARGS', 'Recipe', 'corpus_splits', 'link_splits',
+           'run_command', 'latest_checkpoint', 'train_stage', 'make_tokens', 'train_decoder', 'export_model_set',
+           'fine_stage_codes', 'train_gta', 'add_train_all_args', 'train_all_cli']
 
 # %% ../nbs/52_train_all.ipynb #03e09545
-STAGES = ('codec', 'decoder', 'semantic', 'coarse', 'fine')
-STAGE_SHARES = dict(codec=0.3, decoder=0.1, semantic=0.2, coarse=0.25, fine=0.15)   # of --hours; tokenizing is not budgeted
+STAGES = ('codec', 'decoder', 'semantic', 'coarse', 'fine', 'gta')
+STAGE_SHARES = dict(codec=0.3, decoder=0.05, semantic=0.2, coarse=0.25, fine=0.1, gta=0.1)   # of --hours; tokenizing is not budgeted
 SPLITS = ('train', 'valid_seen', 'valid_unseen')
 
 class Recipe:
@@ -181,9 +183,10 @@ def export_model_set(r: Recipe, codec_ckpt: Path, corpus_info: list[dict] | None
         cfg = json.loads((r.out/kind/'model_config.json').read_text())['config']
         parts[kind] = (model, _constructor_config(model, cfg))
         stages[kind] = dict(loaded=desc, minutes=round(r.state['minutes'].get(kind, 0.), 1))
-    codec = load_codec(codec_ckpt, use_ema=Path(codec_ckpt).parent == r.out/'decoder')   # a decoder run: its average (same codes)
+    codec = load_codec(codec_ckpt, use_ema=Path(codec_ckpt).parent in (r.out/'decoder', r.out/'gta'))   # their average (same codes)
     stages['codec'] = dict(loaded=str(codec_ckpt), minutes=round(r.state['minutes'].get('codec', 0.), 1),
-                           decoder_minutes=round(r.state['minutes'].get('decoder', 0.), 1))
+                           decoder_minutes=round(r.state['minutes'].get('decoder', 0.), 1),
+                           gta_minutes=round(r.state['minutes'].get('gta', 0.), 1))
     card = dict(name='audiolm_nb speech', created=datetime.date.today().isoformat(), unique_consecutive=False,
                 recipe=f'audiolm train all --hours {r.hours:g}', stages=stages,
                 cpu_minutes=round(sum(r.state['minutes'].values()), 1), threads=int(os.environ.get('OMP_NUM_THREADS', 0)) or None,
@@ -192,6 +195,46 @@ def export_model_set(r: Recipe, codec_ckpt: Path, corpus_info: list[dict] | None
     save_model_set(path, codec=codec, **parts, kmeans=_kmeans_asset(r), card=card)
     r.record('model_set', done=dict(path=str(path)))
     return path
+
+# %% ../nbs/52_train_all.ipynb #d0b01172
+def fine_stage_codes(fine,                   # a fine transformer: `generate(coarse, prime_fine_token_ids=...)`
+                     max_prime: float = 0.5, # the largest share of a clip's frames whose fine codes stay real
+                    ) -> Callable[[Tensor], Tensor]:
+    "A `codes_transform` for `SoundStreamTrainer`: real coarse codes; fine codes sampled by `fine` after a random real prime"
+    import torch
+    from audiolm_nb.transformer.wrappers import split_codes, join_codes
+    def transform(codes: Tensor) -> Tensor:
+        coarse, real = split_codes(codes, fine.qc // fine.groups, fine.groups)
+        p = int(torch.randint(0, int(max_prime * codes.shape[1]) + 1, ()))
+        made = fine.generate(coarse, prime_fine_token_ids=real[:, :p])
+        return join_codes(coarse, made.clamp(min=0), fine.groups)
+    return transform
+
+GTA_ARGS = dict(batch_size=4, data_max_length_seconds=2., lr=5e-4, muon_lr=0.01, warmup_steps=50, valid_frac=0.02,
+                adversarial_start_step=10 ** 9, save_model_every=200, save_results_every=10 ** 9, keep_last_n_checkpoints=2)
+
+def train_gta(r: Recipe, data: dict, codec_ckpt: Path) -> Path:
+    "The codec to ship: `codec_ckpt` with its decoder trained on the fine stage's codes (`GTA_ARGS`); restarted on new inputs"
+    import shutil
+    from audiolm_nb.generate import load_transformer
+    from audiolm_nb.trainer.tokens import load_codec
+    from audiolm_nb.trainer.soundstream import SoundStreamTrainer
+    folder, inputs = r.out/'gta', dict(codec=str(codec_ckpt), fine=str(latest_checkpoint(r.out/'fine', 'fine')))
+    if r.state['done'].get('gta', {}).get('inputs', inputs) != inputs:
+        shutil.rmtree(folder, ignore_errors=True); r.state['minutes']['gta'] = 0.
+    r.record('gta', done=dict(inputs=inputs))   # before training: an interrupted run knows what it started from
+    if (left := r.left('gta')) >= 0.05 and inputs['fine'] != 'None':
+        fine = load_transformer(r.out/'fine', 'fine')[0].eval().requires_grad_(False)
+        ss = load_codec(codec_ckpt, use_ema=Path(codec_ckpt).parent == r.out/'decoder')
+        tr = SoundStreamTrainer(ss, folder=data['train'], results_folder=folder, num_train_steps=10 ** 9, decoder_only=True,
+                                codes_transform=fine_stage_codes(fine), resume=exists(latest_checkpoint(folder, 'soundstream')),
+                                progress=False, **GTA_ARGS)
+        t = time.monotonic()
+        try: tr.train(max_minutes=left); tr.close()
+        finally: r.record('gta', (time.monotonic() - t) / 60)
+    ckpt = latest_checkpoint(folder, 'soundstream')
+    r.record('gta', done=dict(inputs=inputs, checkpoint=str(ckpt)))
+    return ckpt or codec_ckpt
 
 # %% ../nbs/52_train_all.ipynb #d37a1c7c
 def add_train_all_args(p):
@@ -209,7 +252,7 @@ def add_train_all_args(p):
 
 # %% ../nbs/52_train_all.ipynb #9f2f19fe
 def train_all_cli(args) -> Path:
-    "Run `audiolm train all`: corpus, codec, tokens, decoder, semantic, coarse, fine, model set"
+    "Run `audiolm train all`: corpus, codec, tokens, decoder, semantic, coarse, fine, gta, model set"
     import torch
     from audiolm_nb.corpora import read_speakers
     if exists(args.threads): torch.set_num_threads(args.threads)
@@ -223,7 +266,7 @@ def train_all_cli(args) -> Path:
     shipped_codec = train_decoder(r, data, codec, args.preset)
     src = ['--tokens', str(tokens['train'])]
     for stage in ('semantic', 'coarse', 'fine'): train_stage(r, stage, src, args.preset)
-    path = export_model_set(r, shipped_codec, info)
+    path = export_model_set(r, train_gta(r, data, shipped_codec), info)
     print(f'model set written to {path} ({path.stat().st_size / 2**20:.1f} MB, '
           f"{sum(r.state['minutes'].values()):.0f} minutes of training): "
           f'audiolm generate --model {path} --prime speech.wav --out continued.wav')
