@@ -20,7 +20,7 @@ from .transformer.wrappers import (check_compatibility, split_codes, join_codes,
 from .transformer.tokens import batch_unique_consecutive, check_count, check_sampling, seq_lengths, frame_lengths
 
 # %% auto #0
-__all__ = ['AudioLM']
+__all__ = ['SAME_CODES', 'AudioLM']
 
 # %% ../nbs/50_audiolm.ipynb #f33f5f83
 def _timed(on_stage: Callable | None, name: str, fn: Callable, what: Callable = lambda out: ''):
@@ -39,6 +39,8 @@ def _trim(wave: Tensor, frames: Tensor, hop: int, start_frame: int = 0) -> tuple
     return wave[:, :int(lengths.max()) if lengths.numel() else 0], lengths
 
 # %% ../nbs/50_audiolm.ipynb #322170a8
+SAME_CODES = ('codebook_size', 'num_quantizers', 'downsample_factor', 'target_sample_hz')   # what two decoders of one codec share
+
 class AudioLM(nn.Module):
     "Semantic → coarse → fine → codec. Same constructor as audiolm-pytorch's `AudioLM`."
     def __init__(self, *,
@@ -47,11 +49,15 @@ class AudioLM(nn.Module):
                  semantic_transformer,               # writes the semantic ids
                  coarse_transformer,                 # semantic ids -> the codec's first codebooks
                  fine_transformer,                   # coarse codes -> the remaining codebooks (`FineTransformer` or parallel)
-                 unique_consecutive: bool = True):   # collapse repeated semantic ids, as the semantic stage was trained
+                 unique_consecutive: bool = True,    # collapse repeated semantic ids, as the semantic stage was trained
+                 generation_codec=None):             # decodes generated codes instead of `codec` (same codes, another decoder)
         super().__init__()
         check_compatibility(wav2vec=wav2vec, codec=codec, semantic_transformer=semantic_transformer,
                             coarse_transformer=coarse_transformer, fine_transformer=fine_transformer)
-        self.wav2vec, self.codec = wav2vec, codec
+        if exists(generation_codec) and any(getattr(generation_codec, a, None) != getattr(codec, a, None) for a in SAME_CODES):
+            raise ValueError(f'generation_codec must read the codec\'s codes ({", ".join(SAME_CODES)} equal): it is the codec '
+                             'with a decoder trained on generated codes')
+        self.wav2vec, self.codec, self.generation_codec = wav2vec, codec, generation_codec
         self.semantic, self.coarse, self.fine = semantic_transformer, coarse_transformer, fine_transformer
         self.unique_consecutive = unique_consecutive
 
@@ -148,7 +154,8 @@ def forward(self: AudioLM, *, batch_size: int = 1, text: Sequence[str] | None = 
         fine = _timed(on_stage, 'fine', lambda: self.fine.generate(codes, prime_fine_token_ids=prime_fine, **sample, **fine_cond),
                       lambda out: f'{out.shape[1] - p} new frames')
         codes = join_codes(codes, fine.clamp(min=0), self.coarse.groups)
-    wave = _timed(on_stage, 'codec', lambda: self.codec.decode_from_codebook_indices(codes),
+    dec = self.generation_codec if exists(self.generation_codec) and not return_coarse_generated_wave else self.codec
+    wave = _timed(on_stage, 'codec', lambda: dec.decode_from_codebook_indices(codes),
                   lambda out: f'{out.shape[-1] / self.sample_hz:.2f} s decoded')
     wave, lengths = _trim(wave, frames, self.codec.downsample_factor, p if return_continuation_only else 0)
     if return_list: return [w[:n] for w, n in zip(wave, lengths.tolist())]

@@ -16,8 +16,9 @@ from .core import exists, default
 from .audiolm import AudioLM
 
 # %% auto #0
-__all__ = ['FORMAT', 'PARTS', 'CLASSES', 'default_model_set', 'save_model_set', 'save_acoustic_model_set', 'read_model_set',
-           'model_set_tokenizer', 'load_model_set', 'pretrained', 'update_model_set']
+__all__ = ['FORMAT', 'PARTS', 'CLASSES', 'DECODER_KEYS', 'INT8_SCALE', 'INT8_MIN_NUMEL', 'INT8_MAX_ERROR', 'default_model_set',
+           'save_model_set', 'save_acoustic_model_set', 'read_model_set', 'model_set_tokenizer', 'load_model_set',
+           'pretrained', 'update_model_set']
 
 # %% ../nbs/50a_pretrained.ipynb #d9c17442
 FORMAT = 'audiolm_nb.model_set/1'
@@ -31,16 +32,50 @@ def default_model_set() -> Path:
     import audiolm_nb
     return Path(audiolm_nb.__file__).resolve().parent/'assets'/'audiolm_speech.safetensors'
 
+DECODER_KEYS = ('decoder.', 'decoder_film.', 'decoder_attn.', 'denoise_film.decoder.')   # `SoundStream.decoder_parameters()`
+
 def _generation_state(name: str, model: nn.Module) -> dict:
     "The weights and buffers generation uses (a codec without its discriminators and codebook running averages)"
     sd = model.state_dict()
+    if name == 'generation_codec': return {k: v for k, v in sd.items() if k.startswith(DECODER_KEYS)}   # the rest is the codec's
     if name == 'codec':
         sd = {k: v for k, v in sd.items() if not k.startswith('discriminators_and_losses.') and
               not k.endswith(('.embed_avg', '.cluster_size', '.initted'))}
     return sd
 
+# %% ../nbs/50a_pretrained.ipynb #e242964e
+INT8_SCALE, INT8_MIN_NUMEL, INT8_MAX_ERROR = '.int8_row_scale', 1024, 0.02
+
+def _int8_rows(t: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor] | None:
+    "(int8 copy, float16 scale per row) of a float matrix within `INT8_MAX_ERROR`; None when it is not"
+    rows = t.detach().float().reshape(t.shape[0], -1)
+    scale = (rows.abs().amax(1) / 127).clamp(min=1e-8).half().float()   # the stored scale is the one used
+    q = (rows / scale[:, None]).round().clamp(-127, 127)
+    if (q * scale[:, None] - rows).norm() > INT8_MAX_ERROR * rows.norm(): return None
+    return q.to(torch.int8).reshape(t.shape), scale.half()
+
+def _dequantized(tensors: dict) -> dict:
+    "Stored tensors with each int8 matrix turned back into float32 by its row scales (which are dropped)"
+    out = {}
+    for k, v in tensors.items():
+        if k.endswith(INT8_SCALE): continue
+        if exists(s := tensors.get(k + INT8_SCALE)): v = (v.float().reshape(v.shape[0], -1) * s.float()[:, None]).reshape(v.shape)
+        out[k] = v
+    return out
+
 # %% ../nbs/50a_pretrained.ipynb #1b4c7172
-def _write_model_set(path, parts: dict, kmeans: str, card: dict | None, dtype: torch.dtype) -> Path:
+def _stored(name: str, state: dict, dtype: torch.dtype, int8: bool) -> dict:
+    "A part's tensors as the file keeps them: floats in `dtype`; with `int8`, a transformer's matrices as int8 + row scales"
+    out = {}
+    for k, v in state.items():
+        v, key = v.detach().cpu(), f'{name}.{k}'
+        if int8 and name not in ('codec', 'generation_codec') and v.is_floating_point() and v.ndim > 1 and v.numel() >= INT8_MIN_NUMEL \
+                and exists(q := _int8_rows(v)):
+            out[key], out[key + INT8_SCALE] = q
+        else: out[key] = (v.to(dtype) if v.is_floating_point() else v).contiguous()
+    return out
+
+def _write_model_set(path, parts: dict, kmeans: str, card: dict | None, dtype: torch.dtype, int8: bool = True) -> Path:
     "Write `parts` (`{name: (model, config)}`, the codec's included) and the tokenizer's name to one safetensors file"
     from safetensors.torch import save_file
     from audiolm_nb.semantic.mel_tokenizer import MelKmeansTokenizer, asset_path
@@ -49,9 +84,7 @@ def _write_model_set(path, parts: dict, kmeans: str, card: dict | None, dtype: t
     meta, tensors = dict(kmeans=kmeans, kmeans_fingerprint=fingerprint(tok), parts={}), {}
     for name, (model, config) in parts.items():
         meta['parts'][name] = dict(cls=type(model).__name__, config=config)
-        for k, v in _generation_state(name, model).items():
-            v = v.detach().cpu()
-            tensors[f'{name}.{k}'] = (v.to(dtype) if v.is_floating_point() else v).contiguous()
+        tensors |= _stored(name, _generation_state(name, model), dtype, int8)
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f'.{path.name}.tmp')
     save_file(tensors, str(tmp), metadata=dict(format=FORMAT, meta=json.dumps(meta), card=json.dumps(card or {})))
@@ -67,19 +100,26 @@ def save_model_set(path,                                  # the .safetensors fil
                    kmeans: str = 'mfcc_km500.npz',        # the semantic tokenizer's k-means file in `audiolm_nb/assets/`
                    card: dict | None = None,              # the model card (JSON-able)
                    dtype: torch.dtype = torch.float16,    # the type floating-point tensors are stored in
+                   int8: bool = True,                     # the transformers' weight matrices as int8 + row scales
+                   generation_codec: nn.Module | None = None,  # `codec` with a decoder for generated codes (its decoder is stored)
                   ) -> Path:
     "Write one safetensors file with every part of an AudioLM; returns its path"
     parts = dict(codec=(codec, codec.config), semantic=semantic, coarse=coarse, fine=fine)
-    return _write_model_set(path, parts, kmeans, card, dtype)
+    if exists(generation_codec):
+        if json.dumps(generation_codec.config, sort_keys=True) != json.dumps(codec.config, sort_keys=True):   # tuples = lists
+            raise ValueError('generation_codec must be the codec with another decoder (the same configuration): '
+                             'train it with `audiolm train soundstream --init-from CODEC --decoder-only`')
+        parts['generation_codec'] = (generation_codec, codec.config)
+    return _write_model_set(path, parts, kmeans, card, dtype, int8)
 
 def save_acoustic_model_set(path, *, codec: nn.Module, semantic: tuple[nn.Module, dict],
                             acoustic: tuple[nn.Module, dict],  # (HierarchicalAcousticTransformer, constructor config)
                             kmeans: str = 'mfcc_km500.npz', card: dict | None = None,
-                            dtype: torch.dtype = torch.float16) -> Path:
+                            dtype: torch.dtype = torch.float16, int8: bool = True) -> Path:
     "`save_model_set` with one `HierarchicalAcousticTransformer` in place of the coarse and fine transformers"
     if not callable(getattr(acoustic[0], 'as_coarse_and_fine', None)):
         raise ValueError(f'acoustic must be a HierarchicalAcousticTransformer (with its config), got {type(acoustic[0]).__name__}')
-    return _write_model_set(path, dict(codec=(codec, codec.config), semantic=semantic, acoustic=acoustic), kmeans, card, dtype)
+    return _write_model_set(path, dict(codec=(codec, codec.config), semantic=semantic, acoustic=acoustic), kmeans, card, dtype, int8)
 
 # %% ../nbs/50a_pretrained.ipynb #d1ebf0cc
 def read_model_set(path, tensors: bool = True) -> tuple[dict, dict, dict]:
@@ -99,7 +139,7 @@ def read_model_set(path, tensors: bool = True) -> tuple[dict, dict, dict]:
     if info.get('format') != FORMAT:
         raise ValueError(f"'{path}' is a safetensors file but not an audiolm_nb model set (format {info.get('format')!r}, "
                          f'expected {FORMAT!r})')
-    return json.loads(info['meta']), json.loads(info.get('card') or '{}'), tensors
+    return json.loads(info['meta']), json.loads(info.get('card') or '{}'), _dequantized(tensors)
 
 # %% ../nbs/50a_pretrained.ipynb #f4ecaa2c
 def _build(name: str, spec: dict, tensors: dict) -> nn.Module:
@@ -116,6 +156,17 @@ def _build(name: str, spec: dict, tensors: dict) -> nn.Module:
 
 def _skipped_keys(name: str, model: nn.Module) -> set:
     return set(model.state_dict()) - set(_generation_state(name, model))
+
+def _generation_codec(codec: nn.Module, tensors: dict) -> nn.Module:
+    "A copy of the set's `codec` with the decoder the set stores as `generation_codec`"
+    import copy
+    sd = {k[len('generation_codec.'):]: v.float() for k, v in tensors.items() if k.startswith('generation_codec.')}
+    if set(sd) != set(want := _generation_state('generation_codec', codec)):
+        raise ValueError(f"the set's generation_codec does not fit its codec: {len(set(want) - set(sd))} decoder tensor(s) "
+                         f'missing, {len(set(sd) - set(want))} unexpected')
+    gen = copy.deepcopy(codec)
+    gen.load_state_dict(sd, strict=False)
+    return gen.eval().requires_grad_(False)
 
 def _set_tokenizer(meta: dict) -> nn.Module:
     "The semantic tokenizer a set's `meta` names, checked to be the one it was trained with"
@@ -136,10 +187,12 @@ def load_model_set(path=None, fast: bool = True) -> dict:
     acoustic transformer gives its two stages as coarse and fine)"""
     meta, card, tensors = read_model_set(path if exists(path) else default_model_set())
     wav2vec = _set_tokenizer(meta)
-    parts = {name: _build(name, spec, tensors) for name, spec in meta['parts'].items()}
+    parts = {name: _build(name, spec, tensors) for name, spec in meta['parts'].items() if name != 'generation_codec'}
+    if 'generation_codec' in meta['parts']: parts['generation_codec'] = _generation_codec(parts['codec'], tensors)
     if 'acoustic' in parts: parts['coarse'], parts['fine'] = parts.pop('acoustic').as_coarse_and_fine()
     if fast:
-        parts['codec'] = parts['codec'].for_cpu_inference()
+        for k in ('codec', 'generation_codec'):
+            if k in parts: parts[k] = parts[k].for_cpu_inference()
         for k in PARTS: parts[k] = parts[k].for_cpu_generation('int8')
     return dict(wav2vec=wav2vec, card=card, **parts)
 
@@ -149,7 +202,7 @@ def pretrained(path=None, fast: bool = True) -> AudioLM:
     p = load_model_set(path, fast=fast)
     lm = AudioLM(wav2vec=p['wav2vec'], codec=p['codec'], semantic_transformer=p['semantic'],
                  coarse_transformer=p['coarse'], fine_transformer=p['fine'],
-                 unique_consecutive=bool(p['card'].get('unique_consecutive', False)))
+                 unique_consecutive=bool(p['card'].get('unique_consecutive', False)), generation_codec=p.get('generation_codec'))
     lm.card = p['card']
     return lm
 
@@ -171,14 +224,17 @@ def update_model_set(out,                          # the .safetensors file to wr
                      model_set=None,               # the set to start from (default: the shipped one)
                      card: dict | None = None,     # keys added to (or replacing those of) its card
                      check_codes: bool = True,     # a new codec must give the old one's codes
-                     **parts,                      # codec=model, semantic/coarse/fine=(model, constructor config)
+                     **parts,                      # codec=, generation_codec=model, semantic/coarse/fine=(model, constructor config)
                     ) -> Path:
     "Write `out`: `model_set` with `parts` replaced and `card` merged into its card; returns `out`"
     meta, old_card, _ = read_model_set(default(model_set, default_model_set()), tensors=False)   # load_model_set reads them
     if 'acoustic' in meta['parts']: raise ValueError('update_model_set needs a set with coarse and fine parts, not an acoustic one')
-    if unknown := set(parts) - {'codec', *PARTS}: raise ValueError(f'unknown model set part(s) {sorted(unknown)}: parts are codec, {", ".join(PARTS)}')
+    if unknown := set(parts) - {'codec', 'generation_codec', *PARTS}:
+        raise ValueError(f'unknown model set part(s) {sorted(unknown)}: parts are codec, generation_codec, {", ".join(PARTS)}')
     have = load_model_set(model_set, fast=False)
     if 'codec' in parts and check_codes: _same_codes(have['codec'], parts['codec'])
     keep = {k: (have[k], meta['parts'][k]['config']) for k in PARTS}
-    return save_model_set(out, codec=parts.get('codec', have['codec']), **(keep | {k: v for k, v in parts.items() if k != 'codec'}),
-                          kmeans=meta['kmeans'], card=old_card | (card or {}))
+    codec = parts.pop('codec', have['codec'])   # a generation codec of the old codes goes with them
+    gen = parts.pop('generation_codec', have.get('generation_codec') if codec is have['codec'] or check_codes else None)
+    return save_model_set(out, codec=codec, **(keep | parts), kmeans=meta['kmeans'], card=old_card | (card or {}),
+                          generation_codec=gen)

@@ -171,7 +171,8 @@ def _kmeans_asset(r: Recipe) -> str:
     raise ValueError(f"the semantic run in '{r.out/'semantic'}' was trained on a tokenizer that is not shipped with "
                      'audiolm_nb: a model set can only name a shipped MFCC k-means file')
 
-def export_model_set(r: Recipe, codec_ckpt: Path, corpus_info: list[dict] | None = None, path=None) -> Path:
+def export_model_set(r: Recipe, codec_ckpt: Path, corpus_info: list[dict] | None = None, path=None,
+                     generation_ckpt: Path | None = None) -> Path:   # a decoder run on generated codes (`train_gta`)
     "Write `out/audiolm_speech.safetensors` from the newest checkpoints of every stage, with its model card"
     import platform, datetime
     from audiolm_nb.generate import load_transformer
@@ -183,16 +184,18 @@ def export_model_set(r: Recipe, codec_ckpt: Path, corpus_info: list[dict] | None
         cfg = json.loads((r.out/kind/'model_config.json').read_text())['config']
         parts[kind] = (model, _constructor_config(model, cfg))
         stages[kind] = dict(loaded=desc, minutes=round(r.state['minutes'].get(kind, 0.), 1))
-    codec = load_codec(codec_ckpt, use_ema=Path(codec_ckpt).parent in (r.out/'decoder', r.out/'gta'))   # their average (same codes)
+    codec = load_codec(codec_ckpt, use_ema=Path(codec_ckpt).parent == r.out/'decoder')   # a decoder run: its average (same codes)
+    gen = load_codec(generation_ckpt, use_ema=True) if exists(generation_ckpt) else None
     stages['codec'] = dict(loaded=str(codec_ckpt), minutes=round(r.state['minutes'].get('codec', 0.), 1),
                            decoder_minutes=round(r.state['minutes'].get('decoder', 0.), 1),
-                           gta_minutes=round(r.state['minutes'].get('gta', 0.), 1))
+                           generation_decoder=dict(loaded=str(generation_ckpt), minutes=round(r.state['minutes'].get('gta', 0.), 1))
+                           if exists(gen) else None)
     card = dict(name='audiolm_nb speech', created=datetime.date.today().isoformat(), unique_consecutive=False,
                 recipe=f'audiolm train all --hours {r.hours:g}', stages=stages,
                 cpu_minutes=round(sum(r.state['minutes'].values()), 1), threads=int(os.environ.get('OMP_NUM_THREADS', 0)) or None,
                 machine=f'{platform.machine()} {platform.processor() or ""}'.strip(), data=corpus_info or [])
     path = Path(path) if exists(path) else r.out/'audiolm_speech.safetensors'
-    save_model_set(path, codec=codec, **parts, kmeans=_kmeans_asset(r), card=card)
+    save_model_set(path, codec=codec, **parts, kmeans=_kmeans_asset(r), card=card, generation_codec=gen)
     r.record('model_set', done=dict(path=str(path)))
     return path
 
@@ -213,8 +216,8 @@ def fine_stage_codes(fine,                   # a fine transformer: `generate(coa
 GTA_ARGS = dict(batch_size=4, data_max_length_seconds=2., lr=5e-4, muon_lr=0.01, warmup_steps=50, valid_frac=0.02,
                 adversarial_start_step=10 ** 9, save_model_every=200, save_results_every=10 ** 9, keep_last_n_checkpoints=2)
 
-def train_gta(r: Recipe, data: dict, codec_ckpt: Path) -> Path:
-    "The codec to ship: `codec_ckpt` with its decoder trained on the fine stage's codes (`GTA_ARGS`); restarted on new inputs"
+def train_gta(r: Recipe, data: dict, codec_ckpt: Path) -> Path | None:
+    "The generation codec: `codec_ckpt` with its decoder trained on the fine stage's codes (`GTA_ARGS`); None before any step"
     import shutil
     from audiolm_nb.generate import load_transformer
     from audiolm_nb.trainer.tokens import load_codec
@@ -234,7 +237,7 @@ def train_gta(r: Recipe, data: dict, codec_ckpt: Path) -> Path:
         finally: r.record('gta', (time.monotonic() - t) / 60)
     ckpt = latest_checkpoint(folder, 'soundstream')
     r.record('gta', done=dict(inputs=inputs, checkpoint=str(ckpt)))
-    return ckpt or codec_ckpt
+    return ckpt
 
 # %% ../nbs/52_train_all.ipynb #d37a1c7c
 def add_train_all_args(p):
@@ -266,7 +269,7 @@ def train_all_cli(args) -> Path:
     shipped_codec = train_decoder(r, data, codec, args.preset)
     src = ['--tokens', str(tokens['train'])]
     for stage in ('semantic', 'coarse', 'fine'): train_stage(r, stage, src, args.preset)
-    path = export_model_set(r, train_gta(r, data, shipped_codec), info)
+    path = export_model_set(r, shipped_codec, info, generation_ckpt=train_gta(r, data, shipped_codec))
     print(f'model set written to {path} ({path.stat().st_size / 2**20:.1f} MB, '
           f"{sum(r.state['minutes'].values()):.0f} minutes of training): "
           f'audiolm generate --model {path} --prime speech.wav --out continued.wav')
