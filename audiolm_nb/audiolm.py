@@ -143,7 +143,7 @@ def forward(self: AudioLM, *, batch_size: int = 1, text: Sequence[str] | None = 
     # uncollapsed ids last exactly their frames; collapsed runs may stand for more: allow twice
     per_id = self.frame_hz / self.semantic_hz * (2 if self.unique_consecutive else 1)
     coarse_kw = coarse_kw or dict(max_time_steps=default(max_coarse_frames, lambda: math.ceil(per_id * sem.shape[1])
-                                                         + int(self.unique_consecutive)))
+                                                         + int(self.unique_consecutive)), min_time_steps=1)  # never 0 frames
     coarse_cond = cond if getattr(self.coarse, 'has_condition', False) else {}   # text reaches the stages that take it
     coarse = _timed(on_stage, 'coarse', lambda: self.coarse.generate(sem, prime_coarse_token_ids=prime_coarse, **coarse_kw,
                                                                      **sample, **coarse_cond),

@@ -9,7 +9,9 @@ made five ways and scored with DNSMOS (OVRL, SIG, BAK; speechmos) and speaker si
   coarse_fine    real semantic ids; coarse and fine codes of the last 3 s generated (`--coarse-temperature` too)
   full           everything after the prompt generated, as `AudioLM(prime_wave=..., seconds=3)` does
 
-so the drop from one line to the next is what that stage costs.
+so the drop from one line to the next is what that stage costs. Generated codes are decoded as `AudioLM` decodes them:
+with the set's generation codec when it has one (a decoder trained on generated codes), whose decoding of the real
+codes is reported too (`codec_generation_decoder`).
 
     OMP_NUM_THREADS=2 python bench/stage_diagnosis.py --model audiolm_nb/assets/audiolm_speech.safetensors --n 8"""
 from __future__ import annotations
@@ -42,7 +44,9 @@ def main():
     corpus = Path(a.corpus)
     files = pick([corpus/l for l in (corpus/'splits'/f'{a.split}.txt').read_text().split()], a.n)
     hop, P = lm.codec.downsample_factor, round(3 * lm.frame_hz)
-    decode = lambda coarse, fine: lm.codec.decode_from_codebook_indices(join_codes(coarse, fine, lm.coarse.groups)).reshape(-1)
+    gen_codec = getattr(lm, 'generation_codec', None) or lm.codec      # what AudioLM decodes generated codes with
+    def decode(coarse, fine, codec=gen_codec):
+        return codec.decode_from_codebook_indices(join_codes(coarse, fine, lm.coarse.groups)).reshape(-1)
     rows = []
     for f in files:
         wave = load(f)[:6 * SR]
@@ -50,7 +54,8 @@ def main():
         torch.manual_seed(a.seed)
         with torch.no_grad():
             sem, coarse, fine = lm._prime(wave[None], SR)
-            made = dict(codec=decode(coarse, fine))
+            made = dict(codec=decode(coarse, fine, lm.codec))
+            if gen_codec is not lm.codec: made['codec_generation_decoder'] = decode(coarse, fine)
             for ft in a.fine_temperature:
                 name = 'fine' if ft == 1 else f'fine_t{ft:g}'
                 made[name] = decode(coarse, lm.fine.generate(coarse, prime_fine_token_ids=fine[:, :P], temperature=ft))

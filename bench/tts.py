@@ -17,7 +17,8 @@ Rows:
   codec        the model set's codec re-synthesis of it (encode + decode, every quantizer): ceiling of anything the
                set generates.
   acoustic     the sentence's *real* semantic ids (the set's tokenizer on the real audio) through the set's coarse and
-               fine transformers and codec: what the acoustic stages make of perfect semantic tokens — the ceiling of
+               fine transformers and decoder (the generation codec's, when the set has one): what the acoustic stages
+               make of perfect semantic tokens — the ceiling of
                text-to-semantic modelling with these acoustic stages.
   tts_g{G}     `lm(text=[sentence], cond_scale=G)` for each `--guidance` G: the model set's text-conditioned generation,
                semantic ids sampled until EOS (at most `--max-seconds`).
@@ -80,7 +81,8 @@ def main(argv=None):
             if 'acoustic' in a.rows:
                 sem, _, _ = lm._prime(wave[None], SR)
                 c = lm.coarse.generate(sem, max_time_steps=sem.shape[1], min_time_steps=sem.shape[1]).clamp(min=0)
-                made['acoustic'] = lm.codec.decode_from_codebook_indices(join_codes(c, lm.fine.generate(c), lm.coarse.groups)).reshape(-1)
+                dec = getattr(lm, 'generation_codec', None) or lm.codec   # generated codes: decoded as AudioLM decodes them
+                made['acoustic'] = dec.decode_from_codebook_indices(join_codes(c, lm.fine.generate(c), lm.coarse.groups)).reshape(-1)
             if 'tts' in a.rows:
                 for j, g in enumerate(a.guidance):
                     if j and a.sweep_n is not None and i >= a.sweep_n: continue
