@@ -222,11 +222,12 @@ def train_gta(r: Recipe, data: dict, codec_ckpt: Path) -> Path | None:
     from audiolm_nb.generate import load_transformer
     from audiolm_nb.trainer.tokens import load_codec
     from audiolm_nb.trainer.soundstream import SoundStreamTrainer
-    folder, inputs = r.out/'gta', dict(codec=str(codec_ckpt), fine=str(latest_checkpoint(r.out/'fine', 'fine')))
+    folder, fine_ckpt = r.out/'gta', latest_checkpoint(r.out/'fine', 'fine')
+    inputs = dict(codec=str(codec_ckpt), fine=str(fine_ckpt) if exists(fine_ckpt) else None)
     if r.state['done'].get('gta', {}).get('inputs', inputs) != inputs:
         shutil.rmtree(folder, ignore_errors=True); r.state['minutes']['gta'] = 0.
     r.record('gta', done=dict(inputs=inputs))   # before training: an interrupted run knows what it started from
-    if (left := r.left('gta')) >= 0.05 and inputs['fine'] != 'None':
+    if (left := r.left('gta')) >= 0.05 and exists(fine_ckpt):   # no fine run: nothing to train on
         fine = load_transformer(r.out/'fine', 'fine')[0].eval().requires_grad_(False)
         ss = load_codec(codec_ckpt, use_ema=Path(codec_ckpt).parent == r.out/'decoder')
         tr = SoundStreamTrainer(ss, folder=data['train'], results_folder=folder, num_train_steps=10 ** 9, decoder_only=True,
