@@ -183,8 +183,8 @@ def model_set_tokenizer(path=None) -> nn.Module:
     return _set_tokenizer(read_model_set(path if exists(path) else default_model_set(), tensors=False)[0])
 
 def load_model_set(path=None, fast: bool = True) -> dict:
-    """The parts of a model set (default: the shipped one): wav2vec, codec, semantic, coarse, fine, card (a set with an
-    acoustic transformer gives its two stages as coarse and fine)"""
+    """The parts of a model set (default: the shipped one): wav2vec, codec, semantic, coarse, fine, card, and
+    generation_codec when it holds one (a set with an acoustic transformer gives its two stages as coarse and fine)"""
     meta, card, tensors = read_model_set(path if exists(path) else default_model_set())
     wav2vec = _set_tokenizer(meta)
     parts = {name: _build(name, spec, tensors) for name, spec in meta['parts'].items() if name != 'generation_codec'}
