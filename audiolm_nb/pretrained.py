@@ -16,9 +16,9 @@ from .core import exists, default
 from .audiolm import AudioLM
 
 # %% auto #0
-__all__ = ['FORMAT', 'PARTS', 'CLASSES', 'DECODER_KEYS', 'INT8_SCALE', 'INT8_MIN_NUMEL', 'INT8_MAX_ERROR', 'default_model_set',
-           'save_model_set', 'save_acoustic_model_set', 'read_model_set', 'model_set_tokenizer', 'load_model_set',
-           'pretrained', 'update_model_set']
+__all__ = ['FORMAT', 'PARTS', 'CLASSES', 'INT8_SCALE', 'INT8_MIN_NUMEL', 'INT8_MAX_ERROR', 'default_model_set', 'save_model_set',
+           'save_acoustic_model_set', 'read_model_set', 'model_set_tokenizer', 'load_model_set', 'pretrained',
+           'update_model_set']
 
 # %% ../nbs/50a_pretrained.ipynb #d9c17442
 FORMAT = 'audiolm_nb.model_set/1'
@@ -32,12 +32,12 @@ def default_model_set() -> Path:
     import audiolm_nb
     return Path(audiolm_nb.__file__).resolve().parent/'assets'/'audiolm_speech.safetensors'
 
-DECODER_KEYS = ('decoder.', 'decoder_film.', 'decoder_attn.', 'denoise_film.decoder.')   # `SoundStream.decoder_parameters()`
-
 def _generation_state(name: str, model: nn.Module) -> dict:
     "The weights and buffers generation uses (a codec without its discriminators and codebook running averages)"
     sd = model.state_dict()
-    if name == 'generation_codec': return {k: v for k, v in sd.items() if k.startswith(DECODER_KEYS)}   # the rest is the codec's
+    if name == 'generation_codec':   # only the decoder side: the rest is the codec's
+        from audiolm_nb.codec.soundstream import DECODER_KEYS
+        return {k: v for k, v in sd.items() if k.startswith(DECODER_KEYS)}
     if name == 'codec':
         sd = {k: v for k, v in sd.items() if not k.startswith('discriminators_and_losses.') and
               not k.endswith(('.embed_avg', '.cluster_size', '.initted'))}

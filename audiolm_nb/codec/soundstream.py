@@ -24,7 +24,7 @@ from .losses import SoundStreamLosses, hinge_discr_loss, gradient_penalty, _loss
 from .layers import CausalConv1d, EncoderBlock, DecoderBlock, LocalTransformer, FiLM, apply_weight_norm
 
 # %% auto #0
-__all__ = ['EncodedAudio', 'SoundStream', 'AudioLMSoundStream', 'MusicLMSoundStream']
+__all__ = ['DECODER_KEYS', 'EncodedAudio', 'SoundStream', 'AudioLMSoundStream', 'MusicLMSoundStream']
 
 # %% ../../nbs/12_soundstream.ipynb #dbb296d9
 class EncodedAudio(NamedTuple):
@@ -267,11 +267,13 @@ def _real(self: SoundStream, orig: Tensor, n: int, target: Tensor | None, is_den
     return real
 
 # %% ../../nbs/12_soundstream.ipynb #a8bfae74
+DECODER_KEYS = ('decoder_film.', 'decoder_attn.', 'decoder.', 'denoise_film.decoder.')   # state-dict prefixes of the decoder side
+
 @patch
 def decoder_parameters(self: SoundStream) -> list[nn.Parameter]:
     "What turns quantized frames into audio (FiLMs, attention, decoder): all `generator_loss(train_encoder=False)` trains"
-    mods = [self.decoder_film, self.decoder_attn, self.decoder, self.denoise_film['decoder'] if exists(self.denoise_film) else None]
-    return [p for m in mods if exists(m) for p in m.parameters()]
+    named = list(self.named_parameters())
+    return [p for pre in DECODER_KEYS for k, p in named if k.startswith(pre)]   # in this order (optimizer states rely on it)
 
 def _frozen_encode(self: SoundStream, wave: Tensor, input_sample_hz: int | None, is_denoising) -> EncodedAudio:
     "`encode` with the encoder side in eval mode and no gradients: the quantizer's codebooks do not move"
