@@ -355,15 +355,18 @@ def _require_tools(chosen: list[Voice]):
     if any(v.engine == 'piper' for v in chosen): _piper_voice(load=False)
 
 # %% ../nbs/02_corpora.ipynb #50f16d1b
-def voices_splits(files: dict[str, list], unseen: set[str], valid_frac: float = 0.05, seed: int = 0) -> dict[str, list]:
+def voices_splits(files: dict[str, list], unseen: set[str], valid_frac: float = 0.05, seed: int = 0,
+                  keep: set | None = None) -> dict[str, list]:
     """Split `files` (speaker → its files): every file of the `unseen` speakers goes to 'valid_unseen';
     of each other speaker with two files or more, `valid_frac` (at least one), drawn with `seed`, to
-    'valid_seen'; the rest to 'train'."""
+    'valid_seen'; the rest to 'train'. With `keep` (the files an earlier, smaller draw held out), exactly
+    the files in `keep` go to 'valid_seen', so that growing a corpus never moves a held-out file into training."""
     splits = {'train': [], 'valid_seen': [], 'valid_unseen': []}
     for spk, fs in files.items():
         if spk in unseen: splits['valid_unseen'] += fs; continue
         k = max(1, round(len(fs) * valid_frac)) if valid_frac > 0 and len(fs) >= 2 else 0
-        pick = set(random.Random(f'{seed}-{spk}-valid').sample(range(len(fs)), k))
+        pick = ({i for i, f in enumerate(fs) if f in keep} if exists(keep) else
+                set(random.Random(f'{seed}-{spk}-valid').sample(range(len(fs)), k)))
         splits['valid_seen'] += [f for i, f in enumerate(fs) if i in pick]
         splits['train'] += [f for i, f in enumerate(fs) if i not in pick]
     return splits
@@ -399,7 +402,8 @@ def _speaker_rows(v: Voice, dest: Path, speech_corpora: dict, sentences: list[st
         part.write_text(''.join('\t'.join(r) + '\n' for r in got))
     return [l.split('\t', 2) for l in part.read_text().splitlines()]
 
-def _write_voices_index(dest: Path, chosen: list[Voice], held: set[str], rows: dict, valid_frac: float, seed: int):
+def _write_voices_index(dest: Path, chosen: list[Voice], held: set[str], rows: dict, valid_frac: float, seed: int,
+                        keep: set | None = None):
     "Write a voices corpus' `transcripts.tsv`, `speakers.tsv` and `splits/` from each speaker's rows"
     (dest/'transcripts.tsv').write_text(''.join(f'{n}\t{t}\n' for v in chosen for n, _, t in rows[v.speaker]))
     head = 'speaker\tvoice\tlanguage\tkind\tsource\tlicence\tutterances\tminutes\tsplit\n'
@@ -407,22 +411,41 @@ def _write_voices_index(dest: Path, chosen: list[Voice], held: set[str], rows: d
         f"{v.speaker}\t{v.voice}\t{v.language}\t{'real' if v.real else 'synthetic'}\t{v.source}\t{v.licence}\t"
         f"{len(rows[v.speaker])}\t{sum(float(s) for _, s, _ in rows[v.speaker]) / 60:.2f}\t"
         f"{'unseen' if v.speaker in held else 'train'}\n" for v in chosen))
-    splits = voices_splits({v.speaker: [f'wavs/{n}.wav' for n, *_ in rows[v.speaker]] for v in chosen}, held, valid_frac, seed)
+    splits = voices_splits({v.speaker: [f'wavs/{n}.wav' for n, *_ in rows[v.speaker]] for v in chosen}, held, valid_frac, seed,
+                           keep)
     (dest/'splits').mkdir(exist_ok=True)
     for k, files in splits.items(): (dest/'splits'/f'{k}.txt').write_text(''.join(f + '\n' for f in files))
+
+# %% ../nbs/02_corpora.ipynb #33844b29
+def _smaller_draw(smaller, params: dict) -> dict[str, str]:
+    """The held-out files of `smaller` (a built voices corpus drawn as `params` draws, with no more minutes per
+    speaker) and their transcripts; a `ValueError` naming the setting when it was drawn otherwise"""
+    import json
+    smaller, how = Path(smaller), "a voices corpus built with the same speakers, unseen, seed and lengths"
+    if not (smaller/'.complete').exists() or not (smaller/'_params.json').exists():
+        raise ValueError(f"keep_valid_from: '{smaller}' is not a built voices corpus: give {how}")
+    old = json.loads((smaller/'_params.json').read_text())
+    diff = [k for k in ('speakers', 'unseen', 'seed', 'min_seconds', 'max_seconds') if old.get(k) != params[k]]
+    if not old.get('max_minutes_per_speaker', float('inf')) <= params['max_minutes_per_speaker']:
+        diff.append('max_minutes_per_speaker')
+    if diff: raise ValueError(f"keep_valid_from: '{smaller}' was built with " + ', '.join(f'{k}={old.get(k)!r}' for k in diff)
+                              + f": its utterances are not this corpus' first ones; give {how} and at most these minutes")
+    texts = read_transcripts(smaller)
+    return {f: texts.get(Path(f).stem) for f in (smaller/'splits'/'valid_seen.txt').read_text().split()}
 
 # %% ../nbs/02_corpora.ipynb #77889ed0
 def build_voices_corpus(dest=None, max_minutes_per_speaker: float = 15., speakers: list[str] | None = None,
                         unseen: tuple[str, ...] = ('joe',), valid_frac: float = 0.05, seed: int = 0,
                         min_seconds: float = 8., max_seconds: float = 15., speech_corpora: dict | None = None,
-                        progress=None) -> Path:
+                        progress=None, keep_valid_from=None) -> Path:
     """Build (once) a multi-speaker speech corpus of long utterances in `dest` (default `data_home()/'voices'`):
     `wavs/<speaker>__<n>.wav` (16 kHz mono, `min_seconds`–`max_seconds`, loudness-normalised),
     `transcripts.tsv` (`name<TAB>text`), `speakers.tsv` and `splits/{train,valid_seen,valid_unseen}.txt`.
     `speakers`: ids from `VOICES` (default: all); each gets about `max_minutes_per_speaker` minutes (less if its
     source is shorter). Every utterance of the `unseen` voices goes to `valid_unseen`; `valid_frac` of each
     other speaker's utterances to `valid_seen`. `speech_corpora`: already built Asterisk corpora by language
-    (default: the `data_home()` caches). `progress`: called with a line per speaker built."""
+    (default: the `data_home()` caches). `progress`: called with a line per speaker built. `keep_valid_from`: a
+    smaller corpus drawn the same way; its `valid_seen` utterances are this one's, all other utterances train."""
     import json
     if not max_minutes_per_speaker > 0: raise ValueError(f'max_minutes_per_speaker must be above 0, got {max_minutes_per_speaker}')
     if not 0 < min_seconds < max_seconds: raise ValueError(f'need 0 < min_seconds < max_seconds, got {min_seconds} and {max_seconds}')
@@ -433,6 +456,8 @@ def build_voices_corpus(dest=None, max_minutes_per_speaker: float = 15., speaker
     params = dict(speakers=[v.speaker for v in chosen], max_minutes_per_speaker=float(max_minutes_per_speaker),
                   unseen=sorted(unseen), valid_frac=float(valid_frac), seed=seed, min_seconds=float(min_seconds),
                   max_seconds=float(max_seconds))
+    kept = _smaller_draw(keep_valid_from, params) if exists(keep_valid_from) else None   # file: its transcript
+    if exists(kept): params['keep_valid_from'] = str(Path(keep_valid_from).resolve())
     pfile = dest/'_params.json'
     if pfile.exists() and (old := json.loads(pfile.read_text())) != params:
         diff = ', '.join(f'{k}={old.get(k)!r}' for k in params if old.get(k) != params[k])
@@ -448,7 +473,12 @@ def build_voices_corpus(dest=None, max_minutes_per_speaker: float = 15., speaker
                                         max_minutes_per_speaker)
         if progress: progress(f'{v.speaker}: {len(rows[v.speaker])} utterances, '
                               f'{sum(float(s) for _, s, _ in rows[v.speaker]) / 60:.1f} min')
-    _write_voices_index(dest, chosen, held, rows, valid_frac, seed)
+    if exists(kept):                                               # the same utterances, by their transcripts
+        here = {f'wavs/{n}.wav': t for r in rows.values() for n, _, t in r}
+        if bad := [f for f, t in kept.items() if here.get(f) != t]:
+            raise ValueError(f"keep_valid_from: {len(bad)} held-out utterance(s) of '{keep_valid_from}' are drawn otherwise "
+                             f"here (e.g. {bad[0]}): its sources changed since; build both corpora anew")
+    _write_voices_index(dest, chosen, held, rows, valid_frac, seed, set(kept) if exists(kept) else None)
     shutil.rmtree(dest/'_parts', ignore_errors=True)
     (dest/'.complete').write_text(str(sum(map(len, rows.values()))))
     return dest

@@ -111,6 +111,8 @@ def add_data_args(p):
     p.add_argument('--speakers', default=None, help='comma-separated speakers (voices: default all of '
                    + ','.join(v.speaker for v in VOICES) + '; pairs: flite voices, default slt)')
     p.add_argument('--unseen', default='joe', help='comma-separated voices kept out of training, for valid_unseen (voices only)')
+    p.add_argument('--keep-valid-from', default=None, metavar='DIR', help='a smaller voices corpus built with the same '
+                   'settings: its held-out utterances stay held out, everything new trains (voices only)')
 
 def _csv(s): return None if s is None else [x.strip() for x in s.split(',') if x.strip()]
 
@@ -119,7 +121,8 @@ def data_cli(args):
     elif args.kind == 'music': out = build_music_corpus(args.dir)
     elif args.kind == 'voices':
         out = build_voices_corpus(args.dir, args.max_minutes_per_speaker, speakers=_csv(args.speakers),
-                                  unseen=tuple(_csv(args.unseen)), seed=args.seed)
+                                  unseen=tuple(_csv(args.unseen)), seed=args.seed,
+                                  keep_valid_from=args.keep_valid_from)
         for r in read_speakers(out):
             print(f"{r['speaker']:<12} {r['language']:<6} {r['kind']:<9} {float(r['minutes']):6.1f} min "
                   f"{int(r['utterances']):5d} utterances  {r['split']:<6} {r['licence']} ({r['source']})")
