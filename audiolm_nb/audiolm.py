@@ -60,6 +60,7 @@ class AudioLM(nn.Module):
         self.wav2vec, self.codec, self.generation_codec = wav2vec, codec, generation_codec
         self.semantic, self.coarse, self.fine = semantic_transformer, coarse_transformer, fine_transformer
         self.unique_consecutive = unique_consecutive
+        self.default_temperature = 1.                # sampling temperature of a call that gives none (a model set's card may set it)
 
     @property
     def sample_hz(self) -> int: return self.codec.target_sample_hz
@@ -108,7 +109,7 @@ def _limits(self: AudioLM, seconds: float, prime_sem: Tensor | None, prime_frame
 def forward(self: AudioLM, *, batch_size: int = 1, text: Sequence[str] | None = None, text_embeds: Tensor | None = None,
             prime_wave=None, prime_wave_input_sample_hz: int | None = None, max_length: int | None = None,
             max_coarse_frames: int | None = None, seconds: float | None = None, cond_scale: float = 3.,
-            temperature: float = 1., filter_thres: float | None = 0.9, return_lengths: bool = False,
+            temperature: float | None = None, filter_thres: float | None = 0.9, return_lengths: bool = False,
             return_list: bool = False, return_coarse_generated_wave: bool = False,
             return_continuation_only: bool = False, on_stage: Callable[[str, float, str], None] | None = None):
     """Generate waves (b, samples) at `codec.target_sample_hz`: the prime's frames, then the continuation (or only the
@@ -117,7 +118,9 @@ def forward(self: AudioLM, *, batch_size: int = 1, text: Sequence[str] | None = 
     frames (default: as long as the semantic ids; twice that with `unique_consecutive`). `on_stage(name, wall seconds, what)` is called after each stage.
     `prime_wave`: a wave tensor (samples) or (b, samples), or an audio file path; a tensor is taken to be at
     `prime_wave_input_sample_hz`, by default the codec's rate (`codec.target_sample_hz`, as in audiolm-pytorch), and
-    is resampled from there for the semantic tokenizer and for the codec."""
+    is resampled from there for the semantic tokenizer and for the codec. `temperature`: of every stage's sampling
+    (default: `default_temperature`, 1 unless the model set chose another)."""
+    temperature = default(temperature, self.default_temperature)
     check_count(batch_size, 'batch_size'); check_sampling(temperature, filter_thres)
     for k, v in dict(max_length=max_length, max_coarse_frames=max_coarse_frames).items():
         if exists(v): check_count(v, k)

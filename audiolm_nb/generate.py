@@ -91,7 +91,7 @@ def add_generate_args(p):
       'any), in whole codec frames')
     a('--max-length', type=positive_int, default=None, help='without --seconds: at most this many semantic tokens, prime '
       'included (default 250; 600 with --text, which stops at the end of the sentence)')
-    a('--temperature', type=float, default=1.)
+    a('--temperature', type=float, default=None, help='sampling temperature of every stage (default: the model set\'s, chosen by measurement; 1 for runs)')
     a('--filter-thres', type=float, default=0.9, help='top-k filtering: keep the top (1 - filter_thres) of the logits')
     a('--cond-scale', type=float, default=3., help='classifier-free guidance scale (with --text)')
     a('--no-ema', action='store_true', help='sample from the trained weights, not their moving average')
@@ -155,8 +155,9 @@ def load_prime(path, wav2vec, codec) -> tuple[torch.Tensor, int]:
 
 # %% ../nbs/51_generate_cli.ipynb #a239d8fb
 def load_parts(args) -> tuple:
-    """(wav2vec, codec, semantic, coarse, fine, unique_consecutive) from training runs (semantic, coarse and fine, or
-    semantic and acoustic: its two stages) or from a model set"""
+    """(wav2vec, codec, semantic, coarse, fine, unique_consecutive, extra) from training runs (semantic, coarse and
+    fine, or semantic and acoustic: its two stages) or from a model set; `extra` holds what only a set brings: its
+    `generation_codec` and its `temperature` (the card's sampling default)"""
     acoustic = exists(getattr(args, 'acoustic', None))
     if acoustic and (both := [f'--{k}' for k in ('coarse', 'fine') if exists(getattr(args, k))]):
         raise ValueError(f"give --acoustic or {' and '.join(both)}, not both: the acoustic transformer stands in for the "
@@ -178,7 +179,7 @@ def load_parts(args) -> tuple:
         check_tokenizers(args, wav2vec, codec)
         unique = _checkpoint_and_config(args.semantic, 'semantic')[1].get('unique_consecutive', True)
         stages = loaded['acoustic'][0].as_coarse_and_fine() if acoustic else (loaded['coarse'][0], loaded['fine'][0])
-        return (wav2vec, codec, loaded['semantic'][0], *stages, unique)
+        return (wav2vec, codec, loaded['semantic'][0], *stages, unique, {})
     from audiolm_nb.pretrained import load_model_set, default_model_set
     if given := [f for f, v in (('--codec', args.codec), ('--kmeans', args.kmeans), ('--hubert', args.hubert)) if exists(v)]:
         raise ValueError(f"{', '.join(given)}: a model set brings its own codec and semantic tokenizer (drop them, or "
@@ -186,7 +187,8 @@ def load_parts(args) -> tuple:
     path = Path(args.model) if exists(args.model) else default_model_set()
     p = load_model_set(path, fast=False)
     print(f"model set: {path} ({p['card'].get('name', 'unnamed')}, {p['card'].get('created', 'undated')})")
-    return p['wav2vec'], p['codec'], p['semantic'], p['coarse'], p['fine'], bool(p['card'].get('unique_consecutive', False))
+    extra = dict(generation_codec=p.get('generation_codec'), temperature=float(p['card'].get('sampling', {}).get('temperature', 1.)))
+    return p['wav2vec'], p['codec'], p['semantic'], p['coarse'], p['fine'], bool(p['card'].get('unique_consecutive', False)), extra
 
 # %% ../nbs/51_generate_cli.ipynb #9e9cc04c
 def generate_cli(args) -> list[Path]:
@@ -198,7 +200,8 @@ def generate_cli(args) -> list[Path]:
     if exists(args.seconds) and exists(args.max_length):
         raise ValueError('give --seconds or --max-length, not both (--seconds sets the lengths)')
     out = check_out(args.out)
-    wav2vec, codec, sem, coarse, fine, unique = load_parts(args)
+    wav2vec, codec, sem, coarse, fine, unique, extra = load_parts(args)
+    gen = extra.get('generation_codec')
     if exists(args.text) and not sem.has_condition:
         raise ValueError('--text: this semantic transformer was trained without text (train one with `audiolm train tts` '
                          'or --t5, or use a model set that speaks from text)')
@@ -206,11 +209,13 @@ def generate_cli(args) -> list[Path]:
     try: check_compatibility(wav2vec=wav2vec, codec=codec, semantic_transformer=sem, coarse_transformer=coarse, fine_transformer=fine)
     except ValueError as e: raise ValueError(f'these parts do not fit together: {e}') from None
     wav2vec, sem, coarse, fine, codec = (m.to(args.device) for m in (wav2vec, sem, coarse, fine, codec))
+    gen = gen.to(args.device) if exists(gen) else None               # a set's decoder for generated codes
     if args.precision != 'float32' and torch.device(args.device).type == 'cpu':   # fast copies, each layer checked
         sem, coarse, fine = (m.for_cpu_generation(args.precision) for m in (sem, coarse, fine))
-        codec = codec.for_cpu_inference()
+        codec, gen = codec.for_cpu_inference(), gen.for_cpu_inference() if exists(gen) else None
     lm = AudioLM(wav2vec=wav2vec, codec=codec, semantic_transformer=sem, coarse_transformer=coarse, fine_transformer=fine,
-                 unique_consecutive=unique)
+                 unique_consecutive=unique, generation_codec=gen)
+    lm.default_temperature = extra.get('temperature', 1.)       # a set's measured default; --temperature overrides it
     if exists(args.seed): torch.manual_seed(args.seed)
     kw = dict(temperature=args.temperature, filter_thres=args.filter_thres, cond_scale=args.cond_scale)
     kw |= dict(seconds=args.seconds) if exists(args.seconds) else dict(max_length=default(args.max_length, 600 if args.text else 250))

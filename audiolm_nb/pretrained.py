@@ -14,6 +14,7 @@ from torch import nn
 
 from .core import exists, default
 from .audiolm import AudioLM
+from .transformer.tokens import check_sampling
 
 # %% auto #0
 __all__ = ['FORMAT', 'PARTS', 'CLASSES', 'INT8_SCALE', 'INT8_MIN_NUMEL', 'INT8_MAX_ERROR', 'default_model_set', 'save_model_set',
@@ -198,12 +199,15 @@ def load_model_set(path=None, fast: bool = True) -> dict:
 
 # %% ../nbs/50a_pretrained.ipynb #6caef71f
 def pretrained(path=None, fast: bool = True) -> AudioLM:
-    "An `AudioLM` from a model set file (default: the one shipped with the package); its card is `.card`"
+    """An `AudioLM` from a model set file (default: the one shipped with the package); its card is `.card`, and the
+    card's `sampling` entry (`{'temperature': t}`, chosen by measurement) its `default_temperature`"""
     p = load_model_set(path, fast=fast)
     lm = AudioLM(wav2vec=p['wav2vec'], codec=p['codec'], semantic_transformer=p['semantic'],
                  coarse_transformer=p['coarse'], fine_transformer=p['fine'],
                  unique_consecutive=bool(p['card'].get('unique_consecutive', False)), generation_codec=p.get('generation_codec'))
     lm.card = p['card']
+    lm.default_temperature = float(p['card'].get('sampling', {}).get('temperature', 1.))
+    check_sampling(lm.default_temperature, None)
     return lm
 
 AudioLM.pretrained = staticmethod(pretrained)
