@@ -7,8 +7,9 @@ each utterance, picked round-robin over speakers as in `bench/continuation.py`) 
 `--temperatures` value (all three stages; `filter_thres` fixed at `--filter-thres`), same seed per prompt. For each
 temperature: mean speaker similarity to the prompt (resemblyzer), DNSMOS OVRL and SIG (speechmos), Whisper tiny's
 no-speech probability and words recognised (faster-whisper), with the evaluators and rules of
-`bench/continuation.py`. Use it to choose the defaults a model set records (`card['sampling']`), then measure the
-chosen setting with `bench/continuation.py` on other prompts (`--n 30` there; this sweep uses the first `--n`).
+`bench/continuation.py`. Use it to choose the temperature a model set's card records (`card['sampling']['temperature']`,
+the default of `AudioLM.pretrained` and `audiolm generate`), then measure the chosen setting with
+`bench/continuation.py` on other prompts (`--n 30` there; this sweep uses the first `--n`).
 
     OMP_NUM_THREADS=2 python bench/sampling_sweep.py --model audiolm_nb/assets/audiolm_speech.safetensors --n 4 \\
         --temperatures 0.6 0.8 1.0 --out bench/results/sampling_sweep.json
