@@ -10,10 +10,10 @@ coarse` (EMA weights). For a checkpoint, its run's training loss averaged over t
         --tokens RUN/tokens/valid_seen.pt RUN/tokens/valid_unseen.pt --out F
 """
 from __future__ import annotations
-import argparse, csv, json
+import argparse, csv
 from pathlib import Path
 import torch
-from timing import loadavg, now
+from timing import finish, loadavg, now
 
 
 def heldout_loss(model, path: str, seconds: float = 6., batch: int = 8) -> float:
@@ -52,10 +52,7 @@ def main(argv=None):
         if spec.endswith('.safetensors'): m, desc, train = load_model_set(spec, fast=False)['coarse'].eval(), spec, None
         else: (m, desc), train = load_transformer(spec, 'coarse'), train_loss_before(Path(spec))
         res['models'][spec] = dict(loaded=desc, train_loss=train, **{Path(t).stem: heldout_loss(m, t) for t in a.tokens})
-    res.update(loadavg_after=loadavg(), finished=now())
-    s = json.dumps(res, indent=1)
-    if a.out: Path(a.out).write_text(s + '\n')
-    print(s)
+    finish(res, a.out)
 
 
 if __name__ == '__main__':

@@ -25,3 +25,14 @@ def timed(fn, repeats: int = 3, warmup: int = 1) -> dict:
 
 def loadavg() -> list[float]: return [round(x, 2) for x in os.getloadavg()]
 def now() -> str: return datetime.datetime.now().isoformat(timespec='seconds')
+
+
+def finish(res: dict, out=None) -> str:
+    "Stamp `res` with the load average and time at its end, print it as JSON and write it to `out` (when given)"
+    import json
+    from pathlib import Path
+    res.update(loadavg_after=loadavg(), finished=now())
+    s = json.dumps(res, indent=1)
+    if out: Path(out).write_text(s + '\n')
+    print(s)
+    return s

@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse, csv, json
 from pathlib import Path
 import torch
-from timing import loadavg, now
+from timing import finish, loadavg, now
 
 
 def loss(model, ds, text: bool) -> float:
@@ -50,10 +50,7 @@ def main(argv=None):
         w, wo = loss(m, ds, True), loss(m, ds, False)
         res['runs'][run] = dict(loaded=desc, with_text=w, without_text=wo, text_gain=round(wo - w, 4), valid_loss=valid,
                                 **{k: info[k] for k in ('attach', 'minutes', 'steps') if k in info})
-    res.update(loadavg_after=loadavg(), finished=now())
-    s = json.dumps(res, indent=1)
-    if a.out: Path(a.out).write_text(s + '\n')
-    print(s)
+    finish(res, a.out)
 
 
 if __name__ == '__main__':
