@@ -180,14 +180,14 @@ def load_parts(args) -> tuple:
         unique = _checkpoint_and_config(args.semantic, 'semantic')[1].get('unique_consecutive', True)
         stages = loaded['acoustic'][0].as_coarse_and_fine() if acoustic else (loaded['coarse'][0], loaded['fine'][0])
         return (wav2vec, codec, loaded['semantic'][0], *stages, unique, {})
-    from audiolm_nb.pretrained import load_model_set, default_model_set
+    from audiolm_nb.pretrained import load_model_set, default_model_set, card_temperature
     if given := [f for f, v in (('--codec', args.codec), ('--kmeans', args.kmeans), ('--hubert', args.hubert)) if exists(v)]:
         raise ValueError(f"{', '.join(given)}: a model set brings its own codec and semantic tokenizer (drop them, or "
                          'give --semantic/--coarse/--fine or --semantic/--acoustic to use your own runs)')
     path = Path(args.model) if exists(args.model) else default_model_set()
     p = load_model_set(path, fast=False)
     print(f"model set: {path} ({p['card'].get('name', 'unnamed')}, {p['card'].get('created', 'undated')})")
-    extra = dict(generation_codec=p.get('generation_codec'), temperature=float(p['card'].get('sampling', {}).get('temperature', 1.)))
+    extra = dict(generation_codec=p.get('generation_codec'), temperature=card_temperature(p['card']))
     return p['wav2vec'], p['codec'], p['semantic'], p['coarse'], p['fine'], bool(p['card'].get('unique_consecutive', False)), extra
 
 # %% ../nbs/51_generate_cli.ipynb #9e9cc04c

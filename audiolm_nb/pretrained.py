@@ -18,8 +18,8 @@ from .transformer.tokens import check_sampling
 
 # %% auto #0
 __all__ = ['FORMAT', 'PARTS', 'CLASSES', 'INT8_SCALE', 'INT8_MIN_NUMEL', 'INT8_MAX_ERROR', 'default_model_set', 'save_model_set',
-           'save_acoustic_model_set', 'read_model_set', 'model_set_tokenizer', 'load_model_set', 'pretrained',
-           'update_model_set']
+           'save_acoustic_model_set', 'read_model_set', 'model_set_tokenizer', 'load_model_set', 'card_temperature',
+           'pretrained', 'update_model_set']
 
 # %% ../nbs/50a_pretrained.ipynb #d9c17442
 FORMAT = 'audiolm_nb.model_set/1'
@@ -198,6 +198,12 @@ def load_model_set(path=None, fast: bool = True) -> dict:
     return dict(wav2vec=wav2vec, card=card, **parts)
 
 # %% ../nbs/50a_pretrained.ipynb #6caef71f
+def card_temperature(card: dict) -> float:
+    "The sampling temperature a model set's card chose (its `sampling` entry, `{'temperature': t}`), else 1; checked"
+    t = float(card.get('sampling', {}).get('temperature', 1.))
+    check_sampling(t, None)
+    return t
+
 def pretrained(path=None, fast: bool = True) -> AudioLM:
     """An `AudioLM` from a model set file (default: the one shipped with the package); its card is `.card`, and the
     card's `sampling` entry (`{'temperature': t}`, chosen by measurement) its `default_temperature`"""
@@ -206,8 +212,7 @@ def pretrained(path=None, fast: bool = True) -> AudioLM:
                  coarse_transformer=p['coarse'], fine_transformer=p['fine'],
                  unique_consecutive=bool(p['card'].get('unique_consecutive', False)), generation_codec=p.get('generation_codec'))
     lm.card = p['card']
-    lm.default_temperature = float(p['card'].get('sampling', {}).get('temperature', 1.))
-    check_sampling(lm.default_temperature, None)
+    lm.default_temperature = card_temperature(p['card'])
     return lm
 
 AudioLM.pretrained = staticmethod(pretrained)
