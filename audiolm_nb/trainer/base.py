@@ -119,6 +119,7 @@ class Trainer:
 def _init_processes(self:Trainer, accelerator, log_with, mixed_precision, cpu, timeout_s, accelerate_kwargs):
     "accelerate's processes: on a machine without GPUs, accelerate ignores torchrun unless told `cpu=True`"
     world = int(os.environ.get('WORLD_SIZE', 1))
+    if world > 1: import torch._dynamo   # before the process group exists: see above
     if exists(accelerator): self.accelerator = accelerator
     else:
         from accelerate import Accelerator
@@ -403,12 +404,12 @@ def train(self:Trainer, log_fn: Callable | None = None, max_minutes: float | Non
 
 @patch
 def close(self:Trainer):
-    """End the trackers and, in a multi-process run, leave the process group cleanly (every rank waits, then
-    the group is destroyed, so no communication thread is left running at interpreter exit). Call once, at the end."""
+    """End the trackers and, in a multi-process run, leave the process group cleanly: every rank waits for the
+    others, then the group is destroyed, so no communication thread is left at interpreter exit. Call once, at the end."""
     import torch.distributed as dist
-    self.accelerator.end_training()
-    if dist.is_available() and dist.is_initialized():
-        dist.barrier(); dist.destroy_process_group()
+    if dist.is_available() and dist.is_initialized(): dist.barrier()
+    self.accelerator.end_training()          # closes the trackers; accelerate destroys its process group
+    if dist.is_available() and dist.is_initialized(): dist.destroy_process_group()
 
 # %% ../../nbs/40_trainer.ipynb #b17e18e1
 @patch
