@@ -17,12 +17,12 @@ For each acoustic model (the newest checkpoint of each run folder, EMA weights, 
 
 Prints one JSON object (and writes `--out`)."""
 from __future__ import annotations
-import argparse, csv, json, sys
+import argparse, csv, sys
 from pathlib import Path
 import torch
 import torch.nn.functional as F
 from einops import rearrange
-from timing import loadavg, now, timed
+from timing import finish, loadavg, now, timed
 
 
 def load_run(folder, kind: str) -> torch.nn.Module:
@@ -108,10 +108,7 @@ def main():
         torch.manual_seed(0)
         h8.generate(sem, max_time_steps=150, **STEPS_KW(h8))
     res['generation_3s'] = dict(pair=timed(gen_pair, a.repeats), hierarchical=timed(gen_hier, a.repeats))
-    res['loadavg_after'] = loadavg(); res['finished'] = now()
-    out = json.dumps(res, indent=1)
-    print(out)
-    if a.out: Path(a.out).write_text(out + '\n')
+    finish(res, a.out)
 
 
 if __name__ == '__main__':

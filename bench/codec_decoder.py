@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from continuation import Evaluators, SR, load, pick, resynth, mean_n, fnum, log
-from timing import loadavg, now
+from timing import finish, loadavg, now
 from tts import norm_words
 
 
@@ -103,10 +103,7 @@ def main(argv=None):
         row['eval_seconds'] = round(time.perf_counter() - t, 1)
         res['codecs'][name] = row
         log(name, json.dumps({k: v for k, v in row.items()}))
-    res.update(finished=now(), loadavg_after=loadavg())
-    text = json.dumps(res, indent=1)
-    print(text)
-    if a.out: Path(a.out).write_text(text + '\n')
+    finish(res, a.out)
 
 
 if __name__ == '__main__':

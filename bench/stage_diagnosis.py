@@ -15,11 +15,11 @@ codes is reported too (`codec_generation_decoder`).
 
     OMP_NUM_THREADS=2 python bench/stage_diagnosis.py --model audiolm_nb/assets/audiolm_speech.safetensors --n 8"""
 from __future__ import annotations
-import argparse, json, statistics, sys
+import argparse, statistics, sys
 from pathlib import Path
 import torch
 from continuation import Evaluators, SR, load, pick
-from timing import loadavg, now
+from timing import finish, loadavg, now
 
 
 def main():
@@ -82,10 +82,7 @@ def main():
     res['mean'] = {k: {m: round(statistics.fmean(r[k][m] for r in rows), 3) for m in ('ovrl', 'sig', 'bak', 'similarity')}
                    for k in keys}
     res['items'] = rows
-    res.update(loadavg_after=loadavg(), finished=now())
-    out = json.dumps(res, indent=1)
-    print(out)
-    if a.out: Path(a.out).write_text(out + '\n')
+    finish(res, a.out)
 
 
 if __name__ == '__main__':
