@@ -21,17 +21,18 @@ from .base import TRAINING_CLI_NAMES
 _all_ = ['FINE_ARCHS', 'DEFAULT_FINE_ARCH', 'build_transformer', 'USES', 'TOKENIZER_NAMES']   # defined in audiolm_nb.loading
 
 # %% auto #0
-__all__ = ['TRANSFORMER_PRESETS', 'add_train_semantic_args', 'add_train_coarse_args', 'add_train_fine_args',
+__all__ = ['PRESET_DROPOUT', 'TRANSFORMER_PRESETS', 'add_train_semantic_args', 'add_train_coarse_args', 'add_train_fine_args',
            'add_train_acoustic_args', 'transformer_config', 'run_record', 'train_semantic_cli', 'train_coarse_cli',
            'train_fine_cli', 'train_acoustic_cli', 'FINE_ARCHS', 'DEFAULT_FINE_ARCH', 'build_transformer', 'USES',
            'TOKENIZER_NAMES']
 
 # %% ../../nbs/42b_transformer_cli.ipynb #aa774d22
+PRESET_DROPOUT = dict(attn_dropout=0.1, ff_dropout=0.1)   # measured on the coarse stage: bench/results/coarse_heldout_dropout.json
 TRANSFORMER_PRESETS = {
-    'tiny': dict(dim=64, depth=2, heads=4, dim_head=16),
-    'small': dict(dim=256, depth=4, heads=4, dim_head=64),
-    'base': dict(dim=512, depth=6, heads=8, dim_head=64),
-    'audiolm': dict(dim=1024, depth=12, heads=16, dim_head=64),
+    'tiny': dict(dim=64, depth=2, heads=4, dim_head=16),   # a smoke test: no dropout, so it overfits a few clips quickly
+    'small': dict(dim=256, depth=4, heads=4, dim_head=64, **PRESET_DROPOUT),
+    'base': dict(dim=512, depth=6, heads=8, dim_head=64, **PRESET_DROPOUT),
+    'audiolm': dict(dim=1024, depth=12, heads=16, dim_head=64, **PRESET_DROPOUT),
 }
 
 def _add_train_args(p: argparse.ArgumentParser, kind: str):
