@@ -6,6 +6,7 @@ Modules:
 - `audiolm_nb.codec.losses`: SoundStream's training losses — waveform and multi-scale spectral reconstruction, hinge adversarial, feature matching, gradient penalty — and `SoundStreamLosses`, which owns the discriminators and computes the generator's and the discriminator's objective.
 - `audiolm_nb.codec.metrics`: How good is a codec's reconstruction? Multi-scale mel distance, SI-SNR, PESQ-WB and STOI, and `evaluate_codec`, which scores a codec on held-out clips.
 - `audiolm_nb.pairs`: One-sentence pairs for speech from text (flite voices, Debian's fortunes, the recorded prompts), a fixed held-out list, and the shell entry that builds every corpus.
+- `audiolm_nb.recipe_finetune`: `audiolm train finetune`: the coarse and fine transformers of a model set (the shipped one, or yours) trained further on more speech — yours, or a larger voices corpus — with dropout, and written back as a model set.
 - `audiolm_nb.recipe_tts`: `audiolm train tts`: text/speech pairs, their semantic tokens, and a text-conditioned semantic transformer fine-tuned from a model set's own — written back as a model set that speaks both ways.
 - `audiolm_nb.semantic.fit`: Semantic-token centres from a folder of audio: features from HuBERT, MFCC, Whisper or any callable, clustered by `semantic.kmeans` and saved pickle-free; and the `audiolm fit-kmeans` command.
 - `audiolm_nb.semantic.hubert`: Load fairseq HuBERT checkpoints (and Hugging Face HuBERT folders) into torchaudio's native model, pickle-safely, and turn their layer-N features into k-means token ids.

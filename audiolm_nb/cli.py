@@ -36,6 +36,8 @@ COMMANDS = {
                 'the shipped model\'s recipe, resumable: corpus, codec, tokens, semantic, coarse, fine, model set'),
         'tts': ('audiolm_nb.recipe_tts', 'add_train_tts_args', 'train_tts_cli',
                 'speech from text: fine-tune a model set\'s semantic transformer on text/speech pairs, resumable'),
+        'finetune': ('audiolm_nb.recipe_finetune', 'add_finetune_args', 'finetune_cli',
+                     'train a model set\'s coarse and fine transformers further on more audio (yours), resumable'),
     },
     'generate': ('audiolm_nb.generate', 'add_generate_args', 'generate_cli',
                  'generate audio with trained transformers and codec: unconditionally, from a prime file, or from text'),

@@ -215,7 +215,7 @@ def generate_cli(args) -> list[Path]:
         codec, gen = codec.for_cpu_inference(), gen.for_cpu_inference() if exists(gen) else None
     lm = AudioLM(wav2vec=wav2vec, codec=codec, semantic_transformer=sem, coarse_transformer=coarse, fine_transformer=fine,
                  unique_consecutive=unique, generation_codec=gen)
-    lm.default_temperature = extra.get('temperature', 1.)       # a set's measured default; --temperature overrides it
+    lm.default_temperature = extra.get('temperature', lm.default_temperature)   # a set's measured one
     if exists(args.seed): torch.manual_seed(args.seed)
     kw = dict(temperature=args.temperature, filter_thres=args.filter_thres, cond_scale=args.cond_scale)
     kw |= dict(seconds=args.seconds) if exists(args.seconds) else dict(max_length=default(args.max_length, 600 if args.text else 250))

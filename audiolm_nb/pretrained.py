@@ -146,7 +146,8 @@ def read_model_set(path, tensors: bool = True) -> tuple[dict, dict, dict]:
 def _build(name: str, spec: dict, tensors: dict) -> nn.Module:
     cls = spec['cls']
     if cls not in CLASSES: raise ValueError(f'model set part {name!r} has unknown class {cls!r}: it needs a newer audiolm_nb')
-    model = getattr(importlib.import_module(CLASSES[cls]), cls)(**spec['config'])
+    with torch.random.fork_rng(devices=[]):    # what a set leaves out (a codec's discriminators) starts the same on every load
+        torch.manual_seed(0); model = getattr(importlib.import_module(CLASSES[cls]), cls)(**spec['config'])
     sd = {k[len(name) + 1:]: v.float() if v.is_floating_point() else v for k, v in tensors.items() if k.startswith(name + '.')}
     missing, unexpected = model.load_state_dict(sd, strict=False)
     skipped = _skipped_keys(name, model) if missing else set()   # once: it walks the whole model

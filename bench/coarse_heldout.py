@@ -1,5 +1,6 @@
 #!/usr/bin/env python
-"""Held-out cross-entropy of coarse transformers: is more training data or more steps still lowering it? One JSON object.
+"""Held-out cross-entropy of coarse (or, `--kind fine`, fine) transformers: is more training data or more steps still
+lowering it? One JSON object.
 
 What: the mean cross-entropy (nats per coarse code, teacher forcing) of each model on the first 6 s of every clip of
 held-out token caches (the recipe run's `tokens/valid_seen.pt` and `tokens/valid_unseen.pt`), batches of 8. Models
@@ -16,14 +17,15 @@ import torch
 from timing import finish, loadavg, now
 
 
-def heldout_loss(model, path: str, seconds: float = 6., batch: int = 8) -> float:
+def heldout_loss(model, path: str, seconds: float = 6., batch: int = 8, kind: str = 'coarse') -> float:
     from audiolm_nb.trainer.tokens import TokenDataset, collate_items
     from audiolm_nb.transformer.wrappers import split_codes
     ds, tot, n = TokenDataset(path, max_seconds=seconds, random_crop=False), 0., 0
     for i in range(0, len(ds), batch):
         b = collate_items([ds[j] for j in range(i, min(i + batch, len(ds)))])
-        coarse = split_codes(b['codes'], model.num_coarse_quantizers, model.groups)[0]
-        with torch.no_grad(): tot += float(model(b['semantic'], coarse, return_loss=True)) * len(coarse)
+        coarse, fine = split_codes(b['codes'], model.num_coarse_quantizers, model.groups)
+        inputs = (b['semantic'], coarse) if kind == 'coarse' else (coarse, fine)
+        with torch.no_grad(): tot += float(model(*inputs, return_loss=True)) * len(coarse)
         n += len(coarse)
     return round(tot / n, 4)
 
@@ -41,17 +43,18 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('models', nargs='+', help='model sets (.safetensors) or coarse checkpoints / run folders')
     p.add_argument('--tokens', nargs='+', required=True, help='held-out token caches (`audiolm tokenize`, same tokenizers)')
+    p.add_argument('--kind', choices=['coarse', 'fine'], default='coarse')
     p.add_argument('--threads', type=int, default=1)
     p.add_argument('--out', default=None)
     a = p.parse_args(argv)
     torch.set_num_threads(a.threads)
     from audiolm_nb.generate import load_transformer
     from audiolm_nb.pretrained import load_model_set
-    res = dict(started=now(), loadavg_before=loadavg(), tokens=a.tokens, models={})
+    res = dict(started=now(), loadavg_before=loadavg(), kind=a.kind, tokens=a.tokens, models={})
     for spec in a.models:
-        if spec.endswith('.safetensors'): m, desc, train = load_model_set(spec, fast=False)['coarse'].eval(), spec, None
-        else: (m, desc), train = load_transformer(spec, 'coarse'), train_loss_before(Path(spec))
-        res['models'][spec] = dict(loaded=desc, train_loss=train, **{Path(t).stem: heldout_loss(m, t) for t in a.tokens})
+        if spec.endswith('.safetensors'): m, desc, train = load_model_set(spec, fast=False)[a.kind].eval(), spec, None
+        else: (m, desc), train = load_transformer(spec, a.kind), train_loss_before(Path(spec))
+        res['models'][spec] = dict(loaded=desc, train_loss=train, **{Path(t).stem: heldout_loss(m, t, kind=a.kind) for t in a.tokens})
     finish(res, a.out)
 
 
