@@ -12,7 +12,7 @@ from torch import nn, Tensor
 from typing import Callable
 
 # %% auto #0
-__all__ = ['CHECKED', 'Float32Layer', 'rel_error', 'layer_inputs', 'layer_errors', 'guard_low_precision']
+__all__ = ['CHECKED', 'Float32Layer', 'rel_error', 'layer_inputs', 'layer_errors', 'guard_low_precision', 'bf16_is_native']
 
 # %% ../nbs/04_precision.ipynb #03dcc9f8
 CHECKED = (nn.Conv1d, nn.ConvTranspose1d, nn.Linear)   # the layers whose low-precision kernels are checked
@@ -97,3 +97,9 @@ def guard_low_precision(fast: nn.Module, ref: nn.Module, probe: Callable[[nn.Mod
         warnings.warn(f'{what}: this CPU computes {len(bad)} of {len(errs)} layers wrongly in low precision '
                       f'(relative error against float32: {worst}); they run in float32 instead', RuntimeWarning, stacklevel=3)
     return bad
+
+# %% ../nbs/04_precision.ipynb #52785e16
+def bf16_is_native() -> bool:
+    """Whether oneDNN runs bfloat16 convolutions and matrix products on this CPU's vector units (AVX-512 and up,
+    or Arm's BF16): where not, bf16 is emulated and slower than float32, and the fast copies keep float32"""
+    return torch.backends.mkldnn.is_available() and bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())

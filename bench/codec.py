@@ -62,7 +62,7 @@ class OursBF16(Codec):
     "Our model's `for_cpu_inference()` copy (convolutions in bfloat16): encode / decode only"
     name = 'audiolm_nb for_cpu_inference (bf16)'
     def __init__(self, ours: Ours):
-        self.model = ours.model.for_cpu_inference()
+        self.model = ours.model.for_cpu_inference('bf16')
 
 
 class Peer(Codec):

@@ -19,9 +19,9 @@ kept). Each number is reported per split and overall (means, with counts), besid
                       (the recipe trains on 10 s crops), softmax over the semantic ids only (EOS left out), for the
                       stored weights (float32) and the int8 generation copy; against a unigram model of the
                       training split's ids (add-one smoothing) and the uniform distribution (= vocabulary size).
-  codec               STOI, PESQ-WB, mel distance, SI-SNR of the set's codec (the bf16 `for_cpu_inference()` copy
-                      generation uses, every quantizer: the shipped bitrate) on the first `--codec-seconds` of the
-                      same held-out utterances (`audiolm_nb.codec.metrics.evaluate_codec`).
+  codec               STOI, PESQ-WB, mel distance, SI-SNR of the set's codec (the `for_cpu_inference()` copy
+                      generation uses, bf16 where the CPU runs it natively, every quantizer: the shipped bitrate)
+                      on the first `--codec-seconds` of the same held-out utterances (`audiolm_nb.codec.metrics.evaluate_codec`).
   speed               wall seconds per stage (prime tokenization = MFCC ids + codec encode, semantic, coarse, fine,
                       decode) and end to end for one 3 s continuation of a 3 s prompt at batch 1 after load, with
                       `--threads` torch threads, median over `--speed-repeats` (after one warm-up); real-time factor
@@ -59,6 +59,12 @@ import torch
 
 SR, PROMPT_S, CONT_S = 16000, 3.0, 3.0
 SPLITS = ('valid_seen', 'valid_unseen')
+
+
+def codec_precision() -> str:
+    "What `for_cpu_inference()` gives on this CPU: bf16 where oneDNN runs it natively, else float32"
+    from audiolm_nb.precision import bf16_is_native
+    return 'bf16' if bf16_is_native() else 'float32'
 
 
 def now() -> str: return datetime.datetime.now().isoformat(timespec='seconds')
@@ -428,7 +434,7 @@ def main(argv=None):
         semantic_lm=sem_summary(*[sum((sem_rows[s][j] for s in SPLITS), []) for j in range(3)]),
         codec=codec_summary([r for s in SPLITS for r in codec_rows[s]['clips']]))
     res['semantic_lm_unigram'] = unigram_info
-    res['codec_settings'] = dict(copy='for_cpu_inference() (bf16), every quantizer', seconds=a.codec_seconds,
+    res['codec_settings'] = dict(copy=f'for_cpu_inference() ({codec_precision()}), every quantizer', seconds=a.codec_seconds,
                                  bitrate_bps=res['model']['codec_bitrate_bps'])
     res['summary'] = summary(res)
     if a.per_item: res['items'] = items

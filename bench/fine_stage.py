@@ -168,7 +168,7 @@ def case_audiolm(repeats: int) -> dict:
     fines = {k: m.eval().for_cpu_generation('int8') for k, m in fine_models(**SMALL).items()}
     prime = speech_fixture(3.0, 16000)
     out = dict(prime_s=prime.shape[-1] / 16000, seconds=3.0)
-    for codec_name, c in (('bf16', codec.for_cpu_inference()), ('float32', codec)):
+    for codec_name, c in (('bf16', codec.for_cpu_inference('bf16')), ('float32', codec)):
         for arch, fine in fines.items():
             if arch == 'autoregressive' and codec_name == 'float32': continue
             lm = AudioLM(wav2vec=wav2vec, codec=c, semantic_transformer=sem, coarse_transformer=coarse,

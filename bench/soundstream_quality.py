@@ -148,7 +148,7 @@ def main(argv=None):
     t = time.perf_counter()
     after = evaluate_codec(model, eval_files, max_seconds=args.eval_seconds)
     log(f'trained: {after} ({time.perf_counter() - t:.0f} s)')
-    after_bf16 = None if args.skip_bf16 else evaluate_codec(model.for_cpu_inference(), eval_files, max_seconds=args.eval_seconds)
+    after_bf16 = None if args.skip_bf16 else evaluate_codec(model.for_cpu_inference('bf16'), eval_files, max_seconds=args.eval_seconds)
     if after_bf16: log(f'trained, for_cpu_inference (bf16) copy: {after_bf16}')
     if args.save: model.save(args.save)
     rnd = lambda d: d and {k: round(v, 4) if isinstance(v, float) else v for k, v in d.items()}

@@ -17,7 +17,7 @@ from fastcore.basics import patch
 
 from ..core import exists, default, pad_to_multiple, resample
 from ..checkpoint import Saveable
-from ..precision import guard_low_precision
+from ..precision import guard_low_precision, bf16_is_native
 from .quantize import Quantizer
 from .discriminators import AbsentDiscriminator
 from .losses import SoundStreamLosses, hinge_discr_loss, gradient_penalty, _loss_inputs
@@ -380,10 +380,14 @@ def MusicLMSoundStream(strides=(3, 4, 5, 8), target_sample_hz=24000, rq_num_quan
 
 # %% ../../nbs/12_soundstream.ipynb #73658c31
 @patch
-def for_cpu_inference(self: SoundStream, precision: str = 'bf16') -> SoundStream:
-    "An eval-mode copy for encoding and decoding only: weight norm folded in, all but the quantizer in `precision` ('bf16')"
+def for_cpu_inference(self: SoundStream,
+                      precision: str = 'auto',  # 'bf16', 'float32', or 'auto': bf16 where this CPU runs it natively
+                     ) -> SoundStream:
+    "An eval-mode copy for encoding and decoding only: weight norm folded in, all but the quantizer in `precision`"
     from torch.nn.utils import parametrize
-    if precision != 'bf16': raise ValueError(f"precision must be 'bf16', got {precision!r}")
+    if precision not in ('auto', 'bf16', 'float32'):
+        raise ValueError(f"precision must be 'auto', 'bf16' or 'float32', got {precision!r}")
+    if precision == 'auto': precision = 'bf16' if bf16_is_native() else 'float32'   # emulated bf16 is slower than float32
     if self.device.type != 'cpu': raise ValueError(f'for_cpu_inference is for CPU models; this one is on {self.device}')
     # a fresh model without weight norm (removing the parametrization from a deep copy would also strip
     # it from this model: the two share the parametrized class)
@@ -393,6 +397,7 @@ def for_cpu_inference(self: SoundStream, precision: str = 'bf16') -> SoundStream
               if parametrize.is_parametrized(m, 'weight')}
     copy.load_state_dict(state)
     copy.eval().requires_grad_(False)
+    if precision == 'float32': return copy
     for m in (copy.encoder, copy.encoder_attn, copy.decoder_attn, copy.decoder):
         if exists(m): m.to(torch.bfloat16)
     # every bf16 layer is checked against this model's float32 one on the inputs it sees for half a second of
