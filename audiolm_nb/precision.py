@@ -98,7 +98,7 @@ def guard_low_precision(fast: nn.Module, ref: nn.Module, probe: Callable[[nn.Mod
                       f'(relative error against float32: {worst}); they run in float32 instead', RuntimeWarning, stacklevel=3)
     return bad
 
-# %% ../nbs/04_precision.ipynb #52785e16
+# %% ../nbs/04_precision.ipynb #4f3db322
 def bf16_is_native() -> bool:
     """Whether oneDNN runs bfloat16 convolutions and matrix products on this CPU's vector units (AVX-512 and up,
     or Arm's BF16): where not, bf16 is emulated and slower than float32, and the fast copies keep float32"""

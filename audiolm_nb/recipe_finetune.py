@@ -37,7 +37,7 @@ def finetune_token_caches(out,                        # the run's folder: data/ 
     want = dict(semantic=describe(wav2vec, 'semantic'), codes=describe(codec, 'codes'))
     for p in caches.values():
         have = TokenDataset(p).meta
-        if diff := {k: tokenizer_diff(have.get(k, {}), v) for k, v in want.items() if tokenizer_diff(have.get(k, {}), v)}:
+        if diff := {k: x for k, v in want.items() if (x := tokenizer_diff(have.get(k, {}), v))}:
             raise ValueError(f"'{p}' was made by other tokenizers than the model set's ({diff}): delete '{d}' "
                              'to tokenize the audio again, or pass another --out')
     return caches
