@@ -53,6 +53,7 @@ from __future__ import annotations
 import argparse, datetime, importlib, inspect, json, math, os, platform, resource, statistics, sys, tempfile, time
 from collections import Counter, defaultdict
 from pathlib import Path
+from timing import cpu_model   # bench/ is on sys.path: this script's folder
 
 import numpy as np
 import torch
@@ -280,6 +281,7 @@ def main(argv=None):
     p.add_argument('--floor-model', default=None, help="random-weights set of the same configuration (default: built; 'none': skip)")
     p.add_argument('--threads', type=int, default=2, help='torch threads (and Whisper / DNSMOS threads)')
     p.add_argument('--speed-repeats', type=int, default=3)
+    p.add_argument('--speed-only', action='store_true', help='load the set and time generation only (no quality metrics)')
     p.add_argument('--ppl-seconds', type=float, default=10., help='seconds of each held-out utterance scored by the semantic LM')
     p.add_argument('--codec-seconds', type=float, default=15., help='seconds of each held-out utterance the codec is scored on')
     p.add_argument('--unigram-max-files', type=int, default=None, help='at most this many training files for the unigram')
@@ -304,7 +306,7 @@ def main(argv=None):
     chosen = {s: pick(split_files[s], a.n) for s in SPLITS}
     res = dict(bench='continuation', started=now(), argv=sys.argv[1:], settings=vars(a) | dict(
         prompt_seconds=PROMPT_S, continuation_seconds=CONT_S, sample_hz=SR, torch=torch.__version__,
-        python=platform.python_version(), machine=f'{platform.machine()} {os.cpu_count()} cpus',
+        python=platform.python_version(), machine=f'{platform.machine()} {os.cpu_count()} cpus', cpu=cpu_model(),
         omp_num_threads=os.environ.get('OMP_NUM_THREADS')), loadavg_before=load_start)
 
     # -- load (timed), then speed at batch 1 before anything else is loaded
@@ -337,6 +339,11 @@ def main(argv=None):
                         load_seconds=round(load_s, 3), peak_rss_mb_before_load=rss0, peak_rss_mb_after_speed=peak_rss_mb(),
                         loadavg_before=la0, loadavg_after=loadavg())
     log('speed', med, 'rtf', res['speed']['rtf'])
+    if a.speed_only:
+        res.update(finished=now(), loadavg_after=loadavg())
+        print(json.dumps(res, indent=1))
+        if a.out: Path(a.out).parent.mkdir(parents=True, exist_ok=True); Path(a.out).write_text(json.dumps(res, indent=1) + '\n')
+        return 0
 
     # -- floor model
     floor_path, tmpdir = None, None

@@ -124,6 +124,7 @@ class KVCache:
         self.capacity, self.length, self.prefix_len = capacity, 0, 0
         self.k: dict[int, Tensor] = {}; self.v: dict[int, Tensor] = {}
         self.cross: dict[int, tuple[Tensor, Tensor]] = {}
+        self.null_outs: list[Tensor] | None = None   # cross-attention outputs when the condition is empty
         self.key_mask: Tensor | None = None
         self.context_mask: Tensor | None = None
         self.meta: dict = {}
@@ -199,7 +200,19 @@ class Attention(nn.Module):
         self.to_out = nn.Linear(heads * dim_head, dim, bias=False)
         self.null_kv = nn.Parameter(torch.randn(2, kv_heads, 1, dim_head) * 0.02) if cross else None
 
-    def _heads(self, t: Tensor, h: int) -> Tensor: return rearrange(t, 'b n (h d) -> b h n d', h=h)
+    # view + transpose, not einops: these run several times per layer per sampled token, where call overhead is the cost
+    def _heads(self, t: Tensor, h: int) -> Tensor: return t.view(*t.shape[:2], h, self.dim_head).transpose(1, 2)  # b n (h d) -> b h n d
+
+    def _null_out(self) -> Tensor:
+        "Cross-attention's output `(1, 1, dim)` when the condition is empty: every head reads the null value"
+        v = self.null_kv[1].repeat_interleave(self.heads // self.kv_heads, dim=0)   # (heads, 1, d), as enable_gqa pairs them
+        return self.to_out(v.transpose(0, 1).reshape(1, 1, -1))
+
+    def _context_kv(self, context: Tensor, b: int) -> tuple[Tensor, Tensor]:
+        "Keys and values `(b, kv_heads, 1 + m, d)` of the context, after the null slot"
+        k, v = (self._heads(t, self.kv_heads) for t in self.to_kv(context).chunk(2, dim=-1))
+        nk, nv = (repeat(t, 'h n d -> b h n d', b=b) for t in self.null_kv)
+        return torch.cat((nk, k), dim=-2), torch.cat((nv, v), dim=-2)
 
 # %% ../../nbs/30_attention.ipynb #4969de9c
 @patch
@@ -207,13 +220,11 @@ def forward(self: Attention, x: Tensor, mask: Tensor | None = None, context: Ten
             cache: KVCache | None = None, layer: int = 0) -> Tensor:
     "`mask`: float bias or bool keep-mask broadcastable to `(b, heads, n, keys)`"
     if self.cross:
-        q = self._heads(self.to_q(x), self.heads)
         if exists(cache) and layer in cache.cross: k, v = cache.cross[layer]
         else:
-            k, v = (self._heads(t, self.kv_heads) for t in self.to_kv(context).chunk(2, dim=-1))
-            nk, nv = (repeat(t, 'h n d -> b h n d', b=x.shape[0]) for t in self.null_kv)
-            k, v = torch.cat((nk, k), dim=-2), torch.cat((nv, v), dim=-2)
+            k, v = self._context_kv(context, x.shape[0])
             if exists(cache): cache.cross[layer] = (k, v)
+        q = self._heads(self.to_q(x), self.heads)
     else:
         kv_dim = self.kv_heads * self.dim_head
         q, k, v = self.to_qkv(x).split((self.heads * self.dim_head, kv_dim, kv_dim), dim=-1)
@@ -226,7 +237,7 @@ def forward(self: Attention, x: Tensor, mask: Tensor | None = None, context: Ten
         out = BiasedAttention.apply(q, k, v, mask, self.dim_head ** -0.5)
     else: out = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=dropout,
                                                enable_gqa=self.kv_heads != self.heads)
-    return self.to_out(rearrange(out, 'b h n d -> b n (h d)'))
+    return self.to_out(out.transpose(1, 2).reshape(*x.shape[:2], -1))   # b h n d -> b n (h d)
 
 # %% ../../nbs/30_attention.ipynb #a95d842d
 def build_attn_mask(bias: Tensor, key_mask: Tensor | None, n_queries: int, mask_prob: float = 0.) -> Tensor:
@@ -274,20 +285,23 @@ def forward(self: Transformer, x: Tensor, attn_bias: Tensor, key_mask: Tensor | 
     key_mask = default(key_mask, lambda: x.new_ones(b, n, dtype=torch.bool))
     if exists(cache): key_mask = cache.update_mask(key_mask)
     mask = build_attn_mask(attn_bias, key_mask, n, mask_prob if self.training else 0.)
-    cross_mask = None
+    cross_mask = null_outs = None
     if self.cross_attend:
-        if exists(cache) and exists(cache.context_mask): context_mask = cache.context_mask
-        elif not exists(context) and not (exists(cache) and cache.cross):
-            raise ValueError('this transformer cross-attends: pass a context (the condition)')
+        if exists(cache) and (exists(cache.null_outs) or exists(cache.context_mask)):   # a later step: as the first one
+            null_outs, context_mask = cache.null_outs, cache.context_mask
+        elif not exists(context): raise ValueError('this transformer cross-attends: pass a context (the condition)')
+        elif context.shape[1] == 0:   # no condition in the batch: each layer's cross-attention gives its null value
+            null_outs, context_mask = [blocks[3]._null_out() for blocks in self.layers], None
         else:
             context_mask = default(context_mask, lambda: context.new_ones(context.shape[:2], dtype=torch.bool))
             context_mask = F.pad(context_mask.bool(), (1, 0), value=True)   # the null key/value
-            if exists(cache): cache.context_mask = context_mask
-        cross_mask = rearrange(context_mask, 'b m -> b 1 1 m')
+        if exists(cache): cache.null_outs, cache.context_mask = null_outs, context_mask
+        if exists(context_mask): cross_mask = rearrange(context_mask, 'b m -> b 1 1 m')
     for li, blocks in enumerate(self.layers):
         norm, attn, *cross, ff_norm, ff = blocks
         x = x + attn(norm(x), mask, cache=cache, layer=li)
-        if cross: x = x + cross[1](cross[0](x), cross_mask, context, cache=cache, layer=li)
+        if exists(null_outs): x = x + null_outs[li]
+        elif cross: x = x + cross[1](cross[0](x), cross_mask, context, cache=cache, layer=li)
         x = x + ff(ff_norm(x))
     if exists(cache): cache.length += n
     return self.norm(x)

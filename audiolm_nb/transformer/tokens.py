@@ -75,6 +75,7 @@ class QuantizerHeads(nn.Module):
 
     def forward(self, h: Tensor, start: int = 0) -> Tensor:
         n, lead = h.shape[1], start % self.q
+        if n == 1: return torch.addmm(self.bias[lead], h[:, 0], self.weight[lead])[:, None]
         trail = (-(lead + n)) % self.q
         h = F.pad(h, (0, 0, lead, trail))
         h = rearrange(h, 'b (f q) d -> b f q d', q=self.q)
