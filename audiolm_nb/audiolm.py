@@ -8,7 +8,7 @@ Docs: https://audiolm-nb.github.io/audiolm_nb/audiolm.html.md"""
 from __future__ import annotations
 import math, numbers, time
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
 import torch
 from torch import nn, Tensor
@@ -20,7 +20,7 @@ from .transformer.wrappers import (check_compatibility, split_codes, join_codes,
 from .transformer.tokens import batch_unique_consecutive, check_count, check_sampling, seq_lengths, frame_lengths
 
 # %% auto #0
-__all__ = ['SAME_CODES', 'AudioLM']
+__all__ = ['SAME_CODES', 'STAGES', 'AudioLM', 'stage_temperatures']
 
 # %% ../nbs/50_audiolm.ipynb #f33f5f83
 def _timed(on_stage: Callable | None, name: str, fn: Callable, what: Callable = lambda out: ''):
@@ -60,7 +60,7 @@ class AudioLM(nn.Module):
         self.wav2vec, self.codec, self.generation_codec = wav2vec, codec, generation_codec
         self.semantic, self.coarse, self.fine = semantic_transformer, coarse_transformer, fine_transformer
         self.unique_consecutive = unique_consecutive
-        self.default_temperature = 1.                # sampling temperature of a call that gives none (a model set's card may set it)
+        self.default_temperature = 1.                # of a call that gives none: a number or {stage: t} (a model set's card may set it)
 
     @property
     def sample_hz(self) -> int: return self.codec.target_sample_hz
@@ -103,6 +103,26 @@ def _limits(self: AudioLM, seconds: float, prime_sem: Tensor | None, prime_frame
     sem = dict(max_length=p_sem + new_ids, min_length=p_sem + (1 if self.unique_consecutive else new_ids))
     return sem, dict(min_time_steps=prime_frames + new_frames, max_time_steps=prime_frames + new_frames)
 
+# %% ../nbs/50_audiolm.ipynb #8db76c8c
+STAGES = ('semantic', 'coarse', 'fine')
+
+def stage_temperatures(temperature: float | Mapping | None = None,   # one number for every stage, or {stage: t} for some
+                       default: float | Mapping = 1.,                # for the stages `temperature` leaves out (same forms)
+                      ) -> dict[str, float]:
+    "The sampling temperature of each stage (0 = greedy), checked"
+    def per_stage(t) -> dict:
+        if not isinstance(t, Mapping): return dict.fromkeys(STAGES, t)
+        if unknown := set(t) - set(STAGES):
+            raise ValueError(f'temperature stages are {", ".join(STAGES)}; got {", ".join(sorted(map(repr, unknown)))}')
+        return dict(t)
+    temps = dict.fromkeys(STAGES, 1.) | per_stage(default) | (per_stage(temperature) if exists(temperature) else {})
+    for stage, t in temps.items():
+        try: check_sampling(t, None)
+        except (ValueError, TypeError):
+            name = 'temperature' if len(set(map(repr, temps.values()))) == 1 else f'temperature of the {stage} stage'
+            raise ValueError(f'{name} must be in [0, ∞) (0 = greedy), got {t!r}') from None
+    return {stage: float(t) for stage, t in temps.items()}
+
 # %% ../nbs/50_audiolm.ipynb #4d08a5d0
 @patch
 @torch.no_grad()
@@ -118,16 +138,16 @@ def forward(self: AudioLM, *, batch_size: int = 1, text: Sequence[str] | None = 
     frames (default: as long as the semantic ids; twice that with `unique_consecutive`). `on_stage(name, wall seconds, what)` is called after each stage.
     `prime_wave`: a wave tensor (samples) or (b, samples), or an audio file path; a tensor is taken to be at
     `prime_wave_input_sample_hz`, by default the codec's rate (`codec.target_sample_hz`, as in audiolm-pytorch), and
-    is resampled from there for the semantic tokenizer and for the codec. `temperature`: of every stage's sampling
-    (default: `default_temperature`, 1 unless the model set chose another)."""
-    temperature = default(temperature, self.default_temperature)
-    check_count(batch_size, 'batch_size'); check_sampling(temperature, filter_thres)
+    is resampled from there for the semantic tokenizer and for the codec. `temperature`: of every stage's sampling, or
+    `{stage: t}` for some (`stage_temperatures`; the rest: `default_temperature`, 1 unless the model set chose another)."""
+    temps = stage_temperatures(temperature, self.default_temperature)
+    check_count(batch_size, 'batch_size'); check_sampling(1., filter_thres)
     for k, v in dict(max_length=max_length, max_coarse_frames=max_coarse_frames).items():
         if exists(v): check_count(v, k)
         if exists(v) and exists(seconds): raise ValueError(f'give seconds or {k}, not both: seconds sets the lengths')
     if exists(seconds): self._new_frames(seconds)
     cond = dict(text=text, text_embeds=text_embeds, cond_scale=cond_scale)
-    sample = dict(temperature=temperature, filter_thres=filter_thres)
+    sample = lambda stage: dict(temperature=temps[stage], filter_thres=filter_thres)
     prime_sem = prime_coarse = prime_fine = None
     if exists(prime_wave):
         prime_sem, prime_coarse, prime_fine = _timed(on_stage, 'prime', lambda: self._prime(prime_wave, prime_wave_input_sample_hz),
@@ -139,7 +159,7 @@ def forward(self: AudioLM, *, batch_size: int = 1, text: Sequence[str] | None = 
     sem_kw, coarse_kw = self._limits(seconds, prime_sem, p) if exists(seconds) else (dict(max_length=default(max_length, 2048)), {})
     n_prime = seq_lengths(prime_sem, self.semantic.pad_id) if exists(prime_sem) else 0
     sem = _timed(on_stage, 'semantic', lambda: self.semantic.generate(prime_ids=prime_sem, batch_size=batch_size, **sem_kw,
-                                                                      **sample, **cond),
+                                                                      **sample('semantic'), **cond),
                  lambda out: f'{int((seq_lengths(out, self.semantic.pad_id) - n_prime).max())} new ids')
     if sem.shape[1] == 0: raise ValueError('the semantic transformer produced no tokens (EOS first): raise max_length or prime it')
     # codec frames per semantic frame, e.g. (320 / 16000) / (320 / 16000) = 1 for 16 kHz SoundStream + MFCC tokens
@@ -149,12 +169,12 @@ def forward(self: AudioLM, *, batch_size: int = 1, text: Sequence[str] | None = 
                                                          + int(self.unique_consecutive)), min_time_steps=1)  # never 0 frames
     coarse_cond = cond if getattr(self.coarse, 'has_condition', False) else {}   # text reaches the stages that take it
     coarse = _timed(on_stage, 'coarse', lambda: self.coarse.generate(sem, prime_coarse_token_ids=prime_coarse, **coarse_kw,
-                                                                     **sample, **coarse_cond),
+                                                                     **sample('coarse'), **coarse_cond),
                     lambda out: f'{int(frame_lengths(out, self.coarse.pad_id).max()) - p} new frames')
     frames, codes = frame_lengths(coarse, self.coarse.pad_id), coarse.clamp(min=0)
     if not return_coarse_generated_wave:    # the fine stage is told the text only if it takes one
         fine_cond = cond if getattr(self.fine, 'has_condition', False) else {}
-        fine = _timed(on_stage, 'fine', lambda: self.fine.generate(codes, prime_fine_token_ids=prime_fine, **sample, **fine_cond),
+        fine = _timed(on_stage, 'fine', lambda: self.fine.generate(codes, prime_fine_token_ids=prime_fine, **sample('fine'), **fine_cond),
                       lambda out: f'{out.shape[1] - p} new frames')
         codes = join_codes(codes, fine.clamp(min=0), self.coarse.groups)
     dec = self.generation_codec if exists(self.generation_codec) and not return_coarse_generated_wave else self.codec

@@ -6,7 +6,7 @@ Docs: https://audiolm-nb.github.io/audiolm_nb/generate_cli.html.md"""
 
 # %% ../nbs/51_generate_cli.ipynb #db244039
 from __future__ import annotations
-import json, time, warnings
+import argparse, json, time, warnings
 from pathlib import Path
 
 import torch
@@ -19,7 +19,8 @@ from .loading import add_tokenizer_args, load_wav2vec, load_codec, checkpoint_we
 from .checkpoint import list_checkpoints
 
 # %% auto #0
-__all__ = ['load_transformer', 'add_generate_args', 'check_out', 'check_tokenizers', 'load_prime', 'load_parts', 'generate_cli']
+__all__ = ['load_transformer', 'temperature_arg', 'add_generate_args', 'check_out', 'check_tokenizers', 'load_prime',
+           'load_parts', 'generate_cli']
 
 # %% ../nbs/51_generate_cli.ipynb #81ea4540
 def _checkpoint_and_config(spec, kind: str) -> tuple[Path, dict]:
@@ -68,6 +69,19 @@ def load_transformer(spec, kind: str, use_ema: bool = True) -> tuple[torch.nn.Mo
     step = tr.get('step', pkg.get('step') if isinstance(pkg, dict) else None)
     return model.eval(), f'{kind}{f" ({arch})" if kind == "fine" else ""}: {ckpt} (step {step}, {which})'
 
+# %% ../nbs/51_generate_cli.ipynb #1f890537
+def temperature_arg(value: str) -> float | dict:
+    "argparse `type=` for `--temperature`: one number for every stage (`0.8`), or some stages' (`coarse=0.7,fine=0.7`)"
+    from audiolm_nb.audiolm import stage_temperatures
+    try:
+        t = {k.strip(): float(v) for k, v in (part.split('=') for part in value.split(','))} if '=' in value else float(value)
+        stage_temperatures(t)
+    except ValueError as e:
+        why = f' ({e})' if 'temperature' in str(e) else ''
+        raise argparse.ArgumentTypeError(f'expected a number for every stage, or STAGE=T pairs such as coarse=0.7,fine=0.7 '
+                                         f'(stages: semantic, coarse, fine), got {value!r}{why}') from None
+    return t
+
 # %% ../nbs/51_generate_cli.ipynb #6f38d5f6
 def add_generate_args(p):
     "Options of `audiolm generate`"
@@ -91,7 +105,8 @@ def add_generate_args(p):
       'any), in whole codec frames')
     a('--max-length', type=positive_int, default=None, help='without --seconds: at most this many semantic tokens, prime '
       'included (default 250; 600 with --text, which stops at the end of the sentence)')
-    a('--temperature', type=float, default=None, help='sampling temperature of every stage (default: the model set\'s, chosen by measurement; 1 for runs)')
+    a('--temperature', type=temperature_arg, default=None, help='sampling temperature of every stage (0.8), or of some '
+      '(coarse=0.7,fine=0.7; the others keep the default: the model set\'s, chosen by measurement; 1 for runs)')
     a('--filter-thres', type=float, default=0.9, help='top-k filtering: keep the top (1 - filter_thres) of the logits')
     a('--cond-scale', type=float, default=3., help='classifier-free guidance scale (with --text)')
     a('--no-ema', action='store_true', help='sample from the trained weights, not their moving average')

@@ -13,8 +13,7 @@ import torch
 from torch import nn
 
 from .core import exists, default
-from .audiolm import AudioLM
-from .transformer.tokens import check_sampling
+from .audiolm import AudioLM, stage_temperatures
 
 # %% auto #0
 __all__ = ['FORMAT', 'PARTS', 'CLASSES', 'INT8_SCALE', 'INT8_MIN_NUMEL', 'INT8_MAX_ERROR', 'default_model_set', 'save_model_set',
@@ -199,11 +198,12 @@ def load_model_set(path=None, fast: bool = True) -> dict:
     return dict(wav2vec=wav2vec, card=card, **parts)
 
 # %% ../nbs/50a_pretrained.ipynb #6caef71f
-def card_temperature(card: dict) -> float:
-    "The sampling temperature a model set's card chose (its `sampling` entry, `{'temperature': t}`), else 1; checked"
-    t = float(card.get('sampling', {}).get('temperature', 1.))
-    check_sampling(t, None)
-    return t
+def card_temperature(card: dict) -> float | dict:
+    """The sampling temperature a model set's card chose (its `sampling` entry, `{'temperature': t}`; `t` one number or
+    `{stage: t}`), else 1; checked"""
+    t = card.get('sampling', {}).get('temperature', 1.)
+    stage_temperatures(t)
+    return dict(t) if isinstance(t, dict) else float(t)
 
 def pretrained(path=None, fast: bool = True) -> AudioLM:
     """An `AudioLM` from a model set file (default: the one shipped with the package); its card is `.card`, and the

@@ -260,22 +260,23 @@ def _decode(self: ConditionalTransformer, step: Callable, num_steps: int, batch:
     call (and every call without cache) `new_tokens` are all generated tokens and `step` adds the prompt.
     Row i cannot sample `eos_id` before it has `min_steps[i]` (an int: every row) tokens.
     Returns (b, ≤ num_steps): tokens, with the EOS and everything after it set to `pad_id`."""
-    cache = KVCache(capacity) if use_kv_cache else None
-    buf = torch.full((batch, num_steps), self.pad_id, dtype=torch.long, device=self.device)  # preallocated
-    done = torch.zeros(batch, dtype=torch.bool, device=self.device)
-    min_steps = torch.as_tensor(min_steps, device=self.device).expand(batch)
-    n = 0
-    for t in range(num_steps):
-        first = t == 0 or not exists(cache)
-        logits = step(buf[:, :t] if first else buf[:, t - 1:t], cache, first)
-        if exists(logits_filter): logits = logits_filter(logits, t)
-        if exists(eos_id) and (early := min_steps > t).any():   # EOS held back: a length floor
-            logits = logits.clone(); logits[early, eos_id] = float('-inf')
-        tok = sample_logits(logits.float(), temperature, filter_thres, top_k, top_p)
-        if exists(eos_id):
-            tok = tok.masked_fill(done, self.pad_id)
-            done = done | (tok == eos_id)
-        buf[:, t] = tok; n = t + 1
-        if done.all(): break
-    gen = buf[:, :n]
+    with torch.inference_mode():   # no autograd bookkeeping per op: a few % of each step
+        cache = KVCache(capacity) if use_kv_cache else None
+        buf = torch.full((batch, num_steps), self.pad_id, dtype=torch.long, device=self.device)  # preallocated
+        done = torch.zeros(batch, dtype=torch.bool, device=self.device)
+        min_steps = torch.as_tensor(min_steps, device=self.device).expand(batch)
+        n = 0
+        for t in range(num_steps):
+            first = t == 0 or not exists(cache)
+            logits = step(buf[:, :t] if first else buf[:, t - 1:t], cache, first)
+            if exists(logits_filter): logits = logits_filter(logits, t)
+            if exists(eos_id) and (early := min_steps > t).any():   # EOS held back: a length floor
+                logits = logits.clone(); logits[early, eos_id] = float('-inf')
+            tok = sample_logits(logits.float(), temperature, filter_thres, top_k, top_p)
+            if exists(eos_id):
+                tok = tok.masked_fill(done, self.pad_id)
+                done = done | (tok == eos_id)
+            buf[:, t] = tok; n = t + 1
+            if done.all(): break
+    gen = buf[:, :n].clone()   # outside inference mode: a normal tensor, which training may use
     return gen.masked_fill(gen == eos_id, self.pad_id) if exists(eos_id) else gen
