@@ -6,7 +6,7 @@ Docs: https://audiolm-nb.github.io/audiolm_nb/pretrained.html.md"""
 
 # %% ../nbs/50a_pretrained.ipynb #8427f2c5
 from __future__ import annotations
-import importlib, json
+import importlib, json, os
 from pathlib import Path
 
 import torch
@@ -88,6 +88,8 @@ def _write_model_set(path, parts: dict, kmeans: str, card: dict | None, dtype: t
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f'.{path.name}.tmp')
     save_file(tensors, str(tmp), metadata=dict(format=FORMAT, meta=json.dumps(meta), card=json.dumps(card or {})))
+    umask = os.umask(0); os.umask(umask)
+    tmp.chmod(0o666 & ~umask)   # safetensors writes 0600: a model set is data others on the machine may read
     tmp.replace(path)
     return path
 
