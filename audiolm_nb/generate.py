@@ -72,14 +72,13 @@ def load_transformer(spec, kind: str, use_ema: bool = True) -> tuple[torch.nn.Mo
 # %% ../nbs/51_generate_cli.ipynb #1f890537
 def temperature_arg(value: str) -> float | dict:
     "argparse `type=` for `--temperature`: one number for every stage (`0.8`), or some stages' (`coarse=0.7,fine=0.7`)"
-    from audiolm_nb.audiolm import stage_temperatures
-    try:
-        t = {k.strip(): float(v) for k, v in (part.split('=') for part in value.split(','))} if '=' in value else float(value)
-        stage_temperatures(t)
-    except ValueError as e:
-        why = f' ({e})' if 'temperature' in str(e) else ''
+    from audiolm_nb.audiolm import STAGES, stage_temperatures
+    try: t = {k.strip(): float(v) for k, v in (part.split('=') for part in value.split(','))} if '=' in value else float(value)
+    except ValueError:
         raise argparse.ArgumentTypeError(f'expected a number for every stage, or STAGE=T pairs such as coarse=0.7,fine=0.7 '
-                                         f'(stages: semantic, coarse, fine), got {value!r}{why}') from None
+                                         f'(stages: {", ".join(STAGES)}), got {value!r}') from None
+    try: stage_temperatures(t)
+    except ValueError as e: raise argparse.ArgumentTypeError(str(e)) from None
     return t
 
 # %% ../nbs/51_generate_cli.ipynb #6f38d5f6

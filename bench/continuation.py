@@ -68,6 +68,11 @@ def codec_precision() -> str:
     return 'bf16' if bf16_is_native() else 'float32'
 
 
+def temperature(value: str):
+    "argparse `type=` for --temperature, as `audiolm generate` takes it (imported when used: older code can be timed)"
+    from audiolm_nb.generate import temperature_arg
+    return temperature_arg(value)
+
 def now() -> str: return datetime.datetime.now().isoformat(timespec='seconds')
 def loadavg() -> list: return [round(x, 2) for x in os.getloadavg()]
 def peak_rss_mb() -> float: return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
@@ -281,7 +286,7 @@ def main(argv=None):
     p.add_argument('--floor-model', default=None, help="random-weights set of the same configuration (default: built; 'none': skip)")
     p.add_argument('--threads', type=int, default=2, help='torch threads (and Whisper / DNSMOS threads)')
     p.add_argument('--speed-repeats', type=int, default=3)
-    p.add_argument('--temperature', default=None, help="sampling temperature instead of the set's: a number, or per stage "
+    p.add_argument('--temperature', type=temperature, default=None, help="sampling temperature instead of the set's: a number, or per stage "
                    "as `audiolm generate --temperature` takes it (coarse=0.7,fine=0.7)")
     p.add_argument('--speed-only', action='store_true', help='load the set and time generation only (no quality metrics)')
     p.add_argument('--ppl-seconds', type=float, default=10., help='seconds of each held-out utterance scored by the semantic LM')
@@ -315,9 +320,7 @@ def main(argv=None):
     import audiolm_nb.audiolm, audiolm_nb.codec.soundstream, audiolm_nb.transformer.semantic  # imports outside the timing
     rss0 = peak_rss_mb()
     t = time.perf_counter(); lm = pretrained(model_path); load_s = time.perf_counter() - t
-    if a.temperature is not None:
-        from audiolm_nb.generate import temperature_arg
-        lm.default_temperature = temperature_arg(a.temperature)
+    if a.temperature is not None: lm.default_temperature = a.temperature
     t = time.perf_counter(); pretrained(model_path); load2_s = time.perf_counter() - t
     res['model'] = describe_set(model_path, lm) | dict(load_seconds=round(load_s, 3), load_seconds_again=round(load2_s, 3),
                                                    temperature=lm.default_temperature)

@@ -260,7 +260,7 @@ def _decode(self: ConditionalTransformer, step: Callable, num_steps: int, batch:
     call (and every call without cache) `new_tokens` are all generated tokens and `step` adds the prompt.
     Row i cannot sample `eos_id` before it has `min_steps[i]` (an int: every row) tokens.
     Returns (b, ≤ num_steps): tokens, with the EOS and everything after it set to `pad_id`."""
-    with torch.inference_mode():   # no autograd bookkeeping per op: a few % of each step
+    with torch.inference_mode():   # no autograd bookkeeping (version counters, view tracking) on any op
         cache = KVCache(capacity) if use_kv_cache else None
         buf = torch.full((batch, num_steps), self.pad_id, dtype=torch.long, device=self.device)  # preallocated
         done = torch.zeros(batch, dtype=torch.bool, device=self.device)
