@@ -108,10 +108,11 @@ def save_model_set(path,                                  # the .safetensors fil
     "Write one safetensors file with every part of an AudioLM; returns its path"
     parts = dict(codec=(codec, codec.config), semantic=semantic, coarse=coarse, fine=fine)
     if exists(generation_codec):
-        if json.dumps(generation_codec.config, sort_keys=True) != json.dumps(codec.config, sort_keys=True):   # tuples = lists
-            raise ValueError('generation_codec must be the codec with another decoder (the same configuration): '
-                             'train it with `audiolm train soundstream --init-from CODEC --decoder-only`')
-        parts['generation_codec'] = (generation_codec, codec.config)
+        from audiolm_nb.codec.soundstream import DECODER_CONFIG
+        if len({json.dumps({k: v for k, v in c.config.items() if k not in DECODER_CONFIG}, sort_keys=True) for c in (codec, generation_codec)}) > 1:
+            raise ValueError('generation_codec must be the codec with another decoder (the same configuration but for the '
+                             "decoder's width): train it with `audiolm train soundstream --init-from CODEC --decoder-only`")
+        parts['generation_codec'] = (generation_codec, generation_codec.config)
     return _write_model_set(path, parts, kmeans, card, dtype, int8)
 
 def save_acoustic_model_set(path, *, codec: nn.Module, semantic: tuple[nn.Module, dict],
@@ -160,15 +161,16 @@ def _build(name: str, spec: dict, tensors: dict) -> nn.Module:
 def _skipped_keys(name: str, model: nn.Module) -> set:
     return set(model.state_dict()) - set(_generation_state(name, model))
 
-def _generation_codec(codec: nn.Module, tensors: dict) -> nn.Module:
-    "A copy of the set's `codec` with the decoder the set stores as `generation_codec`"
-    import copy
+def _generation_codec(codec: nn.Module, spec: dict, tensors: dict) -> nn.Module:
+    "The set's `codec` with the decoder (of the configuration in `spec`) the set stores as `generation_codec`"
+    from audiolm_nb.codec.soundstream import DECODER_KEYS
+    with torch.random.fork_rng(devices=[]):   # the codec's configuration, the decoder's width perhaps another
+        torch.manual_seed(0); gen = type(codec)(**spec['config'])
     sd = {k[len('generation_codec.'):]: v.float() for k, v in tensors.items() if k.startswith('generation_codec.')}
-    if set(sd) != set(want := _generation_state('generation_codec', codec)):
+    if set(sd) != set(want := _generation_state('generation_codec', gen)):
         raise ValueError(f"the set's generation_codec does not fit its codec: {len(set(want) - set(sd))} decoder tensor(s) "
                          f'missing, {len(set(sd) - set(want))} unexpected')
-    gen = copy.deepcopy(codec)
-    gen.load_state_dict(sd, strict=False)
+    gen.load_state_dict({k: v for k, v in codec.state_dict().items() if not k.startswith(DECODER_KEYS)} | sd)
     return gen.eval().requires_grad_(False)
 
 def _set_tokenizer(meta: dict) -> nn.Module:
@@ -191,7 +193,7 @@ def load_model_set(path=None, fast: bool = True) -> dict:
     meta, card, tensors = read_model_set(path if exists(path) else default_model_set())
     wav2vec = _set_tokenizer(meta)
     parts = {name: _build(name, spec, tensors) for name, spec in meta['parts'].items() if name != 'generation_codec'}
-    if 'generation_codec' in meta['parts']: parts['generation_codec'] = _generation_codec(parts['codec'], tensors)
+    if 'generation_codec' in meta['parts']: parts['generation_codec'] = _generation_codec(parts['codec'], meta['parts']['generation_codec'], tensors)
     if 'acoustic' in parts: parts['coarse'], parts['fine'] = parts.pop('acoustic').as_coarse_and_fine()
     if fast:
         for k in ('codec', 'generation_codec'):

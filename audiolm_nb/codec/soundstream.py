@@ -21,10 +21,10 @@ from ..precision import guard_low_precision, bf16_is_native
 from .quantize import Quantizer
 from .discriminators import AbsentDiscriminator
 from .losses import SoundStreamLosses, hinge_discr_loss, gradient_penalty, _loss_inputs
-from .layers import CausalConv1d, EncoderBlock, DecoderBlock, LocalTransformer, FiLM, apply_weight_norm
+from .layers import CausalConv1d, EncoderBlock, DecoderBlock, LocalTransformer, FiLM, Snake, apply_weight_norm
 
 # %% auto #0
-__all__ = ['DECODER_KEYS', 'EncodedAudio', 'SoundStream', 'AudioLMSoundStream', 'MusicLMSoundStream']
+__all__ = ['DECODER_KEYS', 'DECODER_CONFIG', 'EncodedAudio', 'SoundStream', 'AudioLMSoundStream', 'MusicLMSoundStream']
 
 # %% ../../nbs/12_soundstream.ipynb #dbb296d9
 class EncodedAudio(NamedTuple):
@@ -60,18 +60,19 @@ def _check_arguments(a) -> int:
 # %% ../../nbs/12_soundstream.ipynb #10e867e8
 def _conv_stack(a, encoder: bool) -> nn.Sequential:
     "The causal convolutions: wave -> `codebook_dim` channels at 1/prod(strides) the rate (`encoder`), or back"
-    chans = (a.channels, *(a.channels * m for m in a.channel_mults))
+    base = a.channels if encoder else default(a.decoder_channels, a.channels)
+    chans = (base, *(base * m for m in a.channel_mults))
     pairs = list(zip(chans[:-1], chans[1:]))
     blk = dict(squeeze_excite=a.squeeze_excite, pad_mode=a.pad_mode, activation=a.activation)
     if encoder:
         return nn.Sequential(
-            CausalConv1d(a.input_channels, a.channels, 7, pad_mode=a.pad_mode),
+            CausalConv1d(a.input_channels, base, 7, pad_mode=a.pad_mode),
             *[EncoderBlock(ci, co, s, a.enc_cycle_dilations, **blk) for (ci, co), s in zip(pairs, a.strides)],
             CausalConv1d(chans[-1], a.codebook_dim, 3, pad_mode=a.pad_mode))
     return nn.Sequential(
         CausalConv1d(a.codebook_dim, chans[-1], 7, pad_mode=a.pad_mode),
         *[DecoderBlock(co, ci, s, a.dec_cycle_dilations, **blk) for (ci, co), s in zip(reversed(pairs), reversed(a.strides))],
-        CausalConv1d(a.channels, a.input_channels, 7, pad_mode=a.pad_mode))
+        CausalConv1d(base, a.input_channels, 7, pad_mode=a.pad_mode))
 
 # %% ../../nbs/12_soundstream.ipynb #a9d7c433
 def _local_attention(a) -> LocalTransformer | None:
@@ -116,7 +117,8 @@ class SoundStream(Saveable, nn.Module):
     # no denoising FiLM, the built-in STFT discriminator; the reference's keywords accepted later, at their defaults
     config_defaults_before = dict(activation='elu', weight_norm=False, compressed_spectral_loss_weight=0.,
                                   denoising_film=False, stft_discriminator=None, attn_dynamic_pos_bias=False,
-                                  use_gate_loop_layers=False, rq_rotation_trick=None, complex_stft_discr_kwargs=None)
+                                  use_gate_loop_layers=False, rq_rotation_trick=None, complex_stft_discr_kwargs=None,
+                                  decoder_channels=None)
     def __init__(self, *, channels: int = 32, strides: tuple = (2, 4, 5, 8), channel_mults: tuple = (2, 4, 8, 16),
                  codebook_dim: int = 512, codebook_size: int | None = None,
                  finite_scalar_quantizer_levels: list | None = None, rq_num_quantizers: int = 8,
@@ -128,9 +130,9 @@ class SoundStream(Saveable, nn.Module):
                  enc_cycle_dilations: tuple = (1, 3, 9), dec_cycle_dilations: tuple = (1, 3, 9),
                  target_sample_hz: int = 16000, use_local_attn: bool = True, attn_window_size: int = 128,
                  attn_dim_head: int = 64, attn_heads: int = 8, attn_depth: int = 1, attn_xpos_scale_base: int | None = None,
-                 attn_dynamic_pos_bias: bool = False, use_gate_loop_layers: bool = False,
-                 squeeze_excite: bool = False, quantizer_film: bool = False, denoising_film: bool = False,
-                 pad_mode: str = 'constant', activation: str = 'snake', weight_norm: bool = True,
+                 attn_dynamic_pos_bias: bool = False, use_gate_loop_layers: bool = False, squeeze_excite: bool = False,
+                 quantizer_film: bool = False, denoising_film: bool = False, pad_mode: str = 'constant', activation: str = 'snake',
+                 weight_norm: bool = True, decoder_channels: int | None = None,  # None: `channels` (see Widening the decoder)
                  # losses and discriminators (audiolm_nb.codec.losses.SoundStreamLosses); None = its default
                  recon_loss_weight: float | None = None, multi_spectral_recon_loss_weight: float | None = None,
                  adversarial_loss_weight: float | None = None, feature_loss_weight: float | None = None,
@@ -268,6 +270,7 @@ def _real(self: SoundStream, orig: Tensor, n: int, target: Tensor | None, is_den
 
 # %% ../../nbs/12_soundstream.ipynb #a8bfae74
 DECODER_KEYS = ('decoder_film.', 'decoder_attn.', 'decoder.', 'denoise_film.decoder.')   # state-dict prefixes of the decoder side
+DECODER_CONFIG = ('decoder_channels',)   # configuration keys of the decoder side alone (codecs differing only there share codes)
 
 @patch
 def decoder_parameters(self: SoundStream) -> list[nn.Parameter]:
@@ -308,6 +311,42 @@ def generator_loss(self: SoundStream, wave: Tensor, adversarial: bool = True, in
     recon = self.decode(enc.quantized, enc.codes, is_denoising)[..., :enc.num_samples]
     total, breakdown = self.discriminators_and_losses.generator_loss(orig, recon, enc.commit_loss, adversarial=adversarial)
     return total, breakdown, recon
+
+# %% ../../nbs/12_soundstream.ipynb #405a6feb
+def _channel_map(old: int, new: int, g: torch.Generator) -> Tensor:
+    "Which of `old` channels each of `new` channels copies: every old channel once, in order, then a random draw"
+    draws = [torch.randperm(old, generator=g) for _ in range(-(-(new - old) // old))]
+    return torch.cat((torch.arange(old), *draws))[:new]
+
+def _widen_conv(old: nn.Module, new: nn.Module, cin: Tensor, cout: Tensor, noise: float, g: torch.Generator):
+    "Set `new` (a wider copy of `old`) to `old`'s function: input/output channel j of `new` is cin[j]/cout[j] of `old`"
+    transposed = isinstance(old, nn.ConvTranspose1d)
+    w = old.weight.detach().transpose(0, 1) if transposed else old.weight.detach()   # (out, in, kernel), weight norm folded in
+    w = (w / torch.bincount(cin, minlength=w.shape[1])[None, :, None])[:, cin][cout]  # a copied input shares the weights
+    copies = torch.arange(len(cout)) >= old.out_channels
+    w[copies] += noise * w.std() * torch.randn(w[copies].shape, generator=g)
+    new.weight = w.transpose(0, 1) if transposed else w                # weight norm: sets its g and v
+    if exists(old.bias): new.bias.copy_(old.bias[cout])
+
+@patch
+def widen_decoder(self: SoundStream, decoder_channels: int, # the new decoder's `channels` (>= the current one)
+                  noise: float = 1e-2, # std of the noise on the copied channels' weights, relative to each layer's
+                  seed: int = 0) -> SoundStream:
+    "This codec with a wider decoder that decodes as this one does (up to `noise`); encoder, codebooks and codes the same"
+    if decoder_channels < (now := default(self.config['decoder_channels'], self.config['channels'])):
+        raise ValueError(f"decoder_channels={decoder_channels} would narrow the decoder's {now} channels: it can only be widened")
+    wide = type(self)(**(self.config | dict(decoder_channels=decoder_channels))).to(self.device)
+    loaded = wide.load_state_dict({k: v for k, v in self.state_dict().items() if not k.startswith('decoder.')}, strict=False)
+    assert not loaded.unexpected_keys and all(k.startswith('decoder.') for k in loaded.missing_keys), loaded
+    g, maps = torch.Generator().manual_seed(seed), {}
+    def chans(old: int, new: int) -> Tensor:   # one map per (old, new) width: a layer's producer and readers agree
+        return torch.arange(old) if old == new else maps.setdefault((old, new), _channel_map(old, new, g))
+    with torch.no_grad():
+        for o, n in zip(self.decoder.modules(), wide.decoder.modules()):
+            if isinstance(o, (nn.Conv1d, nn.ConvTranspose1d)):
+                _widen_conv(o, n, chans(o.in_channels, n.in_channels), chans(o.out_channels, n.out_channels), noise, g)
+            elif isinstance(o, Snake): n.alpha.copy_(o.alpha[chans(len(o.alpha), len(n.alpha))])
+    return wide.train(self.training)
 
 # %% ../../nbs/12_soundstream.ipynb #7d6c256e
 def _discr_inputs(self: SoundStream, wave, recon, input_sample_hz, target, is_denoising) -> tuple[Tensor, Tensor]:

@@ -13,8 +13,11 @@ from typing import Iterable
 import torch
 from torch import nn, Tensor
 
+from ..core import default
+from ..precision import bf16_is_native
+
 # %% auto #0
-__all__ = ['NS_COEFFICIENTS', 'trainable_params', 'decay_groups', 'newton_schulz', 'MuonAdamW', 'muon_param_groups']
+__all__ = ['NS_COEFFICIENTS', 'trainable_params', 'decay_groups', 'ns_dtype', 'newton_schulz', 'MuonAdamW', 'muon_param_groups']
 
 # %% ../../nbs/38_muon.ipynb #5752aab6
 def trainable_params(params: nn.Module | Iterable[torch.Tensor], who: str = 'get_optimizer') -> list[torch.Tensor]:
@@ -35,11 +38,16 @@ def decay_groups(params: list[torch.Tensor], wd: float, **kw) -> list[dict]:
 # %% ../../nbs/38_muon.ipynb #b70da98c
 NS_COEFFICIENTS = (3.4445, -4.7750, 2.0315)
 
-def newton_schulz(g: Tensor, steps: int = 5, eps: float = 1e-7) -> Tensor:
-    "Approximately `U Vᵀ` for a matrix `g = U S Vᵀ` (Muon's quintic Newton–Schulz iteration, in bfloat16)"
+def ns_dtype(device: torch.device) -> torch.dtype:
+    "The type the iteration runs in: bfloat16 where `device` multiplies it natively, else float32 (emulated bf16 is slower)"
+    return torch.bfloat16 if device.type != 'cpu' or bf16_is_native() else torch.float32
+
+def newton_schulz(g: Tensor, steps: int = 5, eps: float = 1e-7,
+                  dtype: torch.dtype | None = None) -> Tensor: # None: `ns_dtype(g.device)`
+    "Approximately `U Vᵀ` for a matrix `g = U S Vᵀ` (Muon's quintic Newton–Schulz iteration, in bfloat16 where fast)"
     if g.ndim != 2: raise ValueError(f'newton_schulz needs a matrix, got shape {tuple(g.shape)}')
     a, b, c = NS_COEFFICIENTS
-    x = g.bfloat16()
+    x = g.to(default(dtype, ns_dtype(g.device)))
     tall = x.shape[0] > x.shape[1]
     if tall: x = x.T
     x = x / x.norm().clamp(min=eps)

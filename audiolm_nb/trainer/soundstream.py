@@ -18,7 +18,7 @@ from ..core import exists, default
 from ..cli import json_object
 from ..data import SoundDataset, collate_pad, find_audio_files
 from .base import Trainer, Stage, TRAINING_CLI_NAMES
-from .utils import add_training_args
+from .utils import add_training_args, positive_int
 
 # %% auto #0
 __all__ = ['SOUNDSTREAM_PRESETS', 'SoundStreamTrainer', 'add_train_soundstream_args', 'train_soundstream_cli']
@@ -156,6 +156,8 @@ def add_train_soundstream_args(p: argparse.ArgumentParser):
     a('--adversarial-start-step', type=int, default=d['adversarial_start_step'])
     a('--decoder-only', action='store_true', help="train only the decoder of --init-from's codec: its codes stay the same, "
       'so token caches and transformers trained on them stay valid')
+    a('--decoder-channels', type=positive_int, default=None, help="the decoder's channels: with --init-from, that codec's "
+      'decoder widened to them (SoundStream.widen_decoder: it starts out decoding as before); else the new codec\'s')
     a('--muon-lr', type=float, default=d['muon_lr'],
       help="Muon's learning rate for the codec's convolution filters (0: AdamW for every parameter, as the reference)")
     add_training_args(p, num_train_steps=10_000, batch_size=8, data_max_length_seconds=1., lr=d['lr'],
@@ -172,10 +174,13 @@ def train_soundstream_cli(args) -> SoundStreamTrainer:
     results = Path(args.results_folder)
     prev = sorted(results.glob('soundstream.*.pt'), key=lambda p: int(p.name.split('.')[1]) if p.name.split('.')[1].isdigit() else -1)
     if args.resume and prev: ss = SoundStream.init_and_load_from(prev[-1])
-    elif args.init_from: ss = SoundStream.init_and_load_from(args.init_from)
+    elif args.init_from:
+        ss = SoundStream.init_and_load_from(args.init_from)
+        if exists(args.decoder_channels) and args.decoder_channels != default(ss.config['decoder_channels'], ss.config['channels']):
+            ss = ss.widen_decoder(args.decoder_channels)
     else:
         cfg = SOUNDSTREAM_PRESETS[args.preset] | (args.model_config or {})
-        ss = SoundStream(**cfg)
+        ss = SoundStream(**cfg | ({} if args.decoder_channels is None else dict(decoder_channels=args.decoder_channels)))
     tr = SoundStreamTrainer(
         ss, folder=args.folder, results_folder=results, num_train_steps=args.num_train_steps, batch_size=args.batch_size,
         grad_accum_every=args.grad_accum_every, data_max_length_seconds=args.data_max_length_seconds, lr=args.lr,
