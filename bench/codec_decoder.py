@@ -8,9 +8,11 @@ For each codec (always the bf16 `for_cpu_inference()` copy that generation uses,
                 `--seconds` of `--n` held-out utterances of each split of the voices corpus (`valid_seen`: training
                 speakers, `valid_unseen`: a voice never trained on; round-robin over speakers as bench/continuation.py).
   dnsmos        speechmos DNSMOS OVRL / SIG / BAK of the same re-syntheses, beside the real audio's.
+  speaker_similarity  resemblyzer cosine similarity of each re-synthesis to its original (the speaker the codec keeps).
   whisper_wer   Whisper tiny word error rate of the re-synthesis of `--wer-n` held-out flite sentences of the pairs
                 corpus (`splits/test.txt`, speaker slt), beside flite's own reading.
-  codes_equal   whether the codec's codes of every clip equal the first codec's (a decoder-only run must keep them).
+  codes_equal   whether the codec's codes of every clip equal the first codec's (a decoder-only run must keep them;
+                with quantizers added, its first ones).
 
     OMP_NUM_THREADS=2 python bench/codec_decoder.py --ckpt A=/work/runs/dec/A/soundstream.4000.pt --ema \\
         --n 30 --wer-n 30 --out bench/results/codec_decoder_<name>.json
@@ -73,19 +75,21 @@ def main(argv=None):
     ev, models = Evaluators(a.threads), codecs(a)
     corpus = Path(a.corpus)
     splits = {s: pick([corpus/l for l in (corpus/'splits'/f'{s}.txt').read_text().split()], a.n) for s in ('valid_seen', 'valid_unseen')}
-    texts = read_transcripts(a.pairs)
-    wer_files = [f for f in read_split(a.pairs, 'test') if f.stem.startswith('slt__')][:a.wer_n]
+    texts = read_transcripts(a.pairs) if a.wer_n else {}   # --wer-n 0: no pairs corpus needed
+    wer_files = [f for f in read_split(a.pairs, 'test') if f.stem.startswith('slt__')][:a.wer_n] if a.wer_n else []
     waves = {s: [load(f)[:int(a.seconds * SR)] for f in fs] for s, fs in splits.items()}
     first_codes = None
     def mos_of(ws): 
         ms = [ev.mos(w.numpy()) for w in ws]
         return {k: fnum(statistics.fmean(m[k] for m in ms)) for k in ('ovrl', 'sig', 'bak')}
+    def sim_of(reals, outs):   # resemblyzer cosine of each re-synthesis to its original: the speaker the codec keeps
+        return fnum(statistics.fmean(float(np.dot(ev.embed(r.numpy()), ev.embed(o.numpy()))) for r, o in zip(reals, outs)))
     def wer_of(ws):
         errs = words = 0
         for f, w in zip(wer_files, ws):
             ref, hyp = norm_words(texts[f.stem]), norm_words(ev.asr(w.numpy())['text'])
             errs += round(jiwer.wer(ref, hyp) * len(ref.split())); words += len(ref.split())
-        return round(errs / max(1, words), 3)
+        return round(errs / words, 3) if words else None
     res['real'] = dict(dnsmos={s: mos_of(ws) for s, ws in waves.items()}, whisper_wer=wer_of([load(f) for f in wer_files]))
     log('real', res['real'])
     res['codecs'] = {}
@@ -94,11 +98,13 @@ def main(argv=None):
         with torch.no_grad():
             codes = [m(w[None], return_codes_only=True) for s in waves for w in waves[s]]
         first_codes = first_codes or codes
-        row = dict(codes_equal=all(torch.equal(x, y) for x, y in zip(codes, first_codes)))
+        q = min(codes[0].shape[-1], first_codes[0].shape[-1])   # a codec with added quantizers: its first ones compared
+        row = dict(codes_equal=all(torch.equal(x[..., :q], y[..., :q]) for x, y in zip(codes, first_codes)), quantizers=codes[0].shape[-1])
         for s, fs in splits.items():
             ev_rows = evaluate_codec(m, fs, max_seconds=a.seconds, per_clip=True)['clips']
+            outs = [resynth(m, w) for w in waves[s]]
             row[s] = dict(codec={k: mean_n([r[k] for r in ev_rows]) for k in ('stoi', 'pesq_wb', 'mel_distance', 'si_snr')},
-                          dnsmos=mos_of([resynth(m, w) for w in waves[s]]))
+                          dnsmos=mos_of(outs), speaker_similarity=sim_of(waves[s], outs))
         row['whisper_wer'] = wer_of([resynth(m, load(f)) for f in wer_files])
         row['eval_seconds'] = round(time.perf_counter() - t, 1)
         res['codecs'][name] = row

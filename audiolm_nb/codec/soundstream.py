@@ -216,14 +216,19 @@ def _run(module: nn.Module, x: Tensor) -> Tensor:
     "module(x) with x cast to the module's dtype (a no-op unless it is a `for_cpu_inference` copy)"
     return module(x.to(next(module.parameters()).dtype))
 
-@patch
-def encode(self: SoundStream, audio: Tensor, input_sample_hz: int | None = None, is_denoising=None) -> EncodedAudio:
-    "Audio -> quantized frames, codes (batch, frames, quantizers) and commitment loss (`is_denoising`: see Denoising)"
+def _latents(self: SoundStream, audio: Tensor, input_sample_hz: int | None = None, is_denoising=None) -> tuple[Tensor, int]:
+    "(frames before quantization (batch, frames, codebook_dim), samples before padding)"
     wave, n, _ = _prepare(self, audio, input_sample_hz)
     x = rearrange(_run(self.encoder, wave), 'b d n -> b n d')
     if exists(self.encoder_attn): x = _run(self.encoder_attn, x)
     x = x.to(wave.dtype)
     if exists(cond := _denoise_cond(self, is_denoising, x)): x = self.denoise_film['encoder'](x, cond)
+    return x, n
+
+@patch
+def encode(self: SoundStream, audio: Tensor, input_sample_hz: int | None = None, is_denoising=None) -> EncodedAudio:
+    "Audio -> quantized frames, codes (batch, frames, quantizers) and commitment loss (`is_denoising`: see Denoising)"
+    x, n = _latents(self, audio, input_sample_hz, is_denoising)
     q = self.quantizer(x)
     return EncodedAudio(q.quantized, q.codes, q.commit_loss, n)
 
@@ -347,6 +352,41 @@ def widen_decoder(self: SoundStream, decoder_channels: int, # the new decoder's 
                 _widen_conv(o, n, chans(o.in_channels, n.in_channels), chans(o.out_channels, n.out_channels), noise, g)
             elif isinstance(o, Snake): n.alpha.copy_(o.alpha[chans(len(o.alpha), len(n.alpha))])
     return wide.train(self.training)
+
+# %% ../../nbs/12_soundstream.ipynb #5b86e0bc
+def _lloyd(x: Tensor, k: int, iters: int = 20, seed: int = 0) -> Tensor:
+    "`k` k-means centres of the rows of `x`: Lloyd's iterations from `k` distinct rows drawn at random"
+    if len(x) < k: raise ValueError(f'{len(x)} frames cannot fit {k} codebook entries: give more audio')
+    c = x[torch.randperm(len(x), generator=torch.Generator().manual_seed(seed))[:k]].clone()
+    for _ in range(iters):
+        idx = torch.cdist(x, c).argmin(1)
+        n = torch.bincount(idx, minlength=k)
+        c = torch.where(n[:, None] > 0, torch.zeros_like(c).index_add_(0, idx, x) / n.clamp(min=1)[:, None], c)
+    return c
+
+@patch
+def add_quantizers(self: SoundStream, n: int,  # residual quantizers to add after the existing ones
+                   waves: list[Tensor],         # 1-d waves at `target_sample_hz` whose frames the new codebooks are fitted on
+                   iters: int = 20, seed: int = 0) -> SoundStream:
+    "This codec with `n` more residual quantizers, k-means-fitted on what the existing ones leave; existing codes unchanged"
+    from audiolm_nb.codec.quantize import _vq_codebooks
+    if self.rq_groups != 1 or len(_vq_codebooks(self.quantizer)) != self.num_quantizers:
+        raise ValueError('add_quantizers needs a residual VQ codec of one group (rq_groups=1, no LFQ or FSQ)')
+    if not self.quantizer.codebooks_initialised: raise ValueError("this codec's codebooks were never trained: train it first")
+    more = type(self)(**(self.config | dict(rq_num_quantizers=self.rq_num_quantizers + n))).to(self.device)
+    loaded = more.load_state_dict(self.state_dict(), strict=False)
+    assert not loaded.unexpected_keys and all(k.startswith('quantizer.') for k in loaded.missing_keys), loaded
+    was = self.training; self.eval()
+    try:
+        with torch.no_grad():
+            x = torch.cat([_latents(self, w.reshape(1, -1).to(self.device))[0][0] for w in waves])
+            r = x - self.quantizer(x[None]).quantized[0]       # what the existing quantizers leave
+            for cb in _vq_codebooks(more.quantizer)[self.num_quantizers:]:
+                c = _lloyd(r, self.codebook_size, iters, seed)
+                cb.embed.copy_(c[None]); cb.embed_avg.copy_(c[None]); cb.cluster_size.fill_(1.); cb.initted.fill_(True)
+                r = r - c[torch.cdist(r, c).argmin(1)]
+    finally: self.train(was)
+    return more.train(was)
 
 # %% ../../nbs/12_soundstream.ipynb #7d6c256e
 def _discr_inputs(self: SoundStream, wave, recon, input_sample_hz, target, is_denoising) -> tuple[Tensor, Tensor]:

@@ -158,6 +158,8 @@ def add_train_soundstream_args(p: argparse.ArgumentParser):
       'so token caches and transformers trained on them stay valid')
     a('--decoder-channels', type=positive_int, default=None, help="the decoder's channels: with --init-from, that codec's "
       'decoder widened to them (SoundStream.widen_decoder: it starts out decoding as before); else the new codec\'s')
+    a('--add-quantizers', type=positive_int, default=None, help="with --init-from: that codec with this many more residual "
+      "quantizers, fitted on --folder's audio (SoundStream.add_quantizers: the existing codes stay the same)")
     a('--muon-lr', type=float, default=d['muon_lr'],
       help="Muon's learning rate for the codec's convolution filters (0: AdamW for every parameter, as the reference)")
     add_training_args(p, num_train_steps=10_000, batch_size=8, data_max_length_seconds=1., lr=d['lr'],
@@ -166,11 +168,21 @@ def add_train_soundstream_args(p: argparse.ArgumentParser):
     return p
 
 # %% ../../nbs/41_soundstream_trainer.ipynb #0d060760
+def _fit_waves(files: list, sample_hz: int, max_files: int = 200, seconds: float = 10.) -> list[Tensor]:
+    "The first `seconds` of up to `max_files` of `files` that load (the trainer skips broken files too)"
+    from audiolm_nb.core import load_audio, AudioLoadError
+    waves = []
+    for f in files:
+        try: waves.append(load_audio(f, target_sample_hz=sample_hz)[:int(seconds * sample_hz)])
+        except AudioLoadError: continue
+        if len(waves) == max_files: break
+    return waves
+
 def train_soundstream_cli(args) -> SoundStreamTrainer:
     "Run `audiolm train soundstream` with parsed `args`; returns the trainer after training"
     from audiolm_nb.codec.soundstream import SoundStream
     from audiolm_nb.checkpoint import safe_load
-    find_audio_files(args.folder, name='--folder')  # a folder without audio fails now, before the model is built
+    files = find_audio_files(args.folder, name='--folder')  # a folder without audio fails now, before the model is built
     results = Path(args.results_folder)
     prev = sorted(results.glob('soundstream.*.pt'), key=lambda p: int(p.name.split('.')[1]) if p.name.split('.')[1].isdigit() else -1)
     if args.resume and prev: ss = SoundStream.init_and_load_from(prev[-1])
@@ -178,6 +190,7 @@ def train_soundstream_cli(args) -> SoundStreamTrainer:
         ss = SoundStream.init_and_load_from(args.init_from)
         if exists(args.decoder_channels) and args.decoder_channels != default(ss.config['decoder_channels'], ss.config['channels']):
             ss = ss.widen_decoder(args.decoder_channels)
+        if args.add_quantizers: ss = ss.add_quantizers(args.add_quantizers, _fit_waves(files, ss.target_sample_hz))
     else:
         cfg = SOUNDSTREAM_PRESETS[args.preset] | (args.model_config or {})
         ss = SoundStream(**cfg | ({} if args.decoder_channels is None else dict(decoder_channels=args.decoder_channels)))
