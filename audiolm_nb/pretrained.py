@@ -224,10 +224,12 @@ AudioLM.pretrained = staticmethod(pretrained)
 
 # %% ../nbs/50a_pretrained.ipynb #ec2e5d6f
 def _same_codes(old: nn.Module, new: nn.Module, min_agree: float = 0.99) -> float:
-    "Fraction of equal codes of `old` and `new` on 2 s of seeded noise; raises when below `min_agree`"
+    """Fraction of equal codes of `old` and `new` on 2 s of seeded noise (of `old`'s quantizers: `new` may have more,
+    `SoundStream.add_quantizers`); raises when below `min_agree`"""
     g = torch.Generator().manual_seed(0)
     probe = torch.randn(1, 2 * old.target_sample_hz, generator=g) * 0.1
     with torch.no_grad(): a, b = (m.eval()(probe, return_codes_only=True) for m in (old, new))
+    b = b[..., :a.shape[-1]]
     agree = float((a == b).float().mean()) if a.shape == b.shape else 0.
     if agree < min_agree:
         raise ValueError(f'the new codec gives other codes than the set\'s ({agree:.1%} equal): the set\'s transformers were trained '
