@@ -156,6 +156,9 @@ def _build(name: str, spec: dict, tensors: dict) -> nn.Module:
     missing = [k for k in missing if k not in skipped]
     if missing or unexpected:
         raise ValueError(f'model set part {name!r} does not fit its {cls}: missing {missing[:5]}, unexpected {unexpected[:5]}')
+    if name == 'codec':   # the set leaves out the codebooks' `initted` flags: a stored codebook is a trained one
+        from audiolm_nb.codec.quantize import _vq_codebooks
+        for cb in _vq_codebooks(model): cb.initted.fill_(True)
     return model.eval().requires_grad_(False)
 
 def _skipped_keys(name: str, model: nn.Module) -> set:
