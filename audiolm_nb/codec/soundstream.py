@@ -373,6 +373,7 @@ def add_quantizers(self: SoundStream, n: int,  # residual quantizers to add afte
     if self.rq_groups != 1 or len(_vq_codebooks(self.quantizer)) != self.num_quantizers:
         raise ValueError('add_quantizers needs a residual VQ codec of one group (rq_groups=1, no LFQ or FSQ)')
     if not self.quantizer.codebooks_initialised: raise ValueError("this codec's codebooks were never trained: train it first")
+    if not waves: raise ValueError('add_quantizers fits the new codebooks on audio: give at least one wave')
     more = type(self)(**(self.config | dict(rq_num_quantizers=self.rq_num_quantizers + n))).to(self.device)
     loaded = more.load_state_dict(self.state_dict(), strict=False)
     assert not loaded.unexpected_keys and all(k.startswith('quantizer.') for k in loaded.missing_keys), loaded

@@ -191,6 +191,9 @@ def train_soundstream_cli(args) -> SoundStreamTrainer:
         if exists(args.decoder_channels) and args.decoder_channels != default(ss.config['decoder_channels'], ss.config['channels']):
             ss = ss.widen_decoder(args.decoder_channels)
         if args.add_quantizers: ss = ss.add_quantizers(args.add_quantizers, _fit_waves(files, ss.target_sample_hz))
+    elif args.add_quantizers:
+        raise ValueError('--add-quantizers adds to a trained codec: pass --init-from CHECKPOINT (a new codec takes '
+                         '--model-config \'{"rq_num_quantizers": N}\')')
     else:
         cfg = SOUNDSTREAM_PRESETS[args.preset] | (args.model_config or {})
         ss = SoundStream(**cfg | ({} if args.decoder_channels is None else dict(decoder_channels=args.decoder_channels)))
