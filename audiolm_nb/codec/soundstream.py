@@ -18,7 +18,7 @@ from fastcore.basics import patch
 from ..core import exists, default, pad_to_multiple, resample
 from ..checkpoint import Saveable
 from ..precision import guard_low_precision, bf16_is_native
-from .quantize import Quantizer
+from .quantize import Quantizer, _vq_codebooks
 from .discriminators import AbsentDiscriminator
 from .losses import SoundStreamLosses, hinge_discr_loss, gradient_penalty, _loss_inputs
 from .layers import CausalConv1d, EncoderBlock, DecoderBlock, LocalTransformer, FiLM, Snake, apply_weight_norm
@@ -369,8 +369,7 @@ def add_quantizers(self: SoundStream, n: int,  # residual quantizers to add afte
                    waves: list[Tensor],         # 1-d waves at `target_sample_hz` whose frames the new codebooks are fitted on
                    iters: int = 20, seed: int = 0) -> SoundStream:
     "This codec with `n` more residual quantizers, k-means-fitted on what the existing ones leave; existing codes unchanged"
-    from audiolm_nb.codec.quantize import _vq_codebooks
-    if self.rq_groups != 1 or len(_vq_codebooks(self.quantizer)) != self.num_quantizers:
+    if self.rq_groups != 1 or self.quantizer.kind != 'rvq':
         raise ValueError('add_quantizers needs a residual VQ codec of one group (rq_groups=1, no LFQ or FSQ)')
     if not self.quantizer.codebooks_initialised: raise ValueError("this codec's codebooks were never trained: train it first")
     if not waves: raise ValueError('add_quantizers fits the new codebooks on audio: give at least one wave')
