@@ -9,14 +9,14 @@ from __future__ import annotations
 import json, os, shlex, sys, time
 from pathlib import Path
 from typing import Callable, TYPE_CHECKING
-if TYPE_CHECKING: from torch import Tensor
+if TYPE_CHECKING: from torch import Tensor, nn
 
 from .core import exists
 
 # %% auto #0
 __all__ = ['STAGES', 'STAGE_SHARES', 'SPLITS', 'STAGE_ARGS', 'KMEANS', 'GTA_ARGS', 'Recipe', 'corpus_splits', 'link_splits',
            'run_command', 'latest_checkpoint', 'train_stage', 'make_tokens', 'train_decoder', 'export_model_set',
-           'fine_stage_codes', 'train_gta', 'add_train_all_args', 'train_all_cli']
+           'fine_stage_codes', 'train_generation_decoder', 'train_gta', 'add_train_all_args', 'train_all_cli']
 
 # %% ../nbs/52_train_all.ipynb #03e09545
 STAGES = ('codec', 'decoder', 'semantic', 'coarse', 'fine', 'gta')
@@ -216,29 +216,39 @@ def fine_stage_codes(fine,                   # a fine transformer: `generate(coa
 GTA_ARGS = dict(batch_size=4, data_max_length_seconds=2., lr=5e-4, muon_lr=0.01, warmup_steps=50, valid_frac=0.02,
                 adversarial_start_step=10 ** 9, save_model_every=200, save_results_every=10 ** 9, keep_last_n_checkpoints=2)
 
+def train_generation_decoder(folder,          # results folder: resumed when it holds checkpoints
+                             codec: nn.Module, # the codec whose decoder is trained (in place; its codes stay the same)
+                             fine: nn.Module,  # the fine transformer whose samples it learns to decode
+                             audio,            # a folder of training audio
+                             minutes: float, progress: bool = False) -> int:
+    "Train `codec`'s decoder on real coarse codes with fine codes sampled by `fine` (`GTA_ARGS`); returns the step reached"
+    from audiolm_nb.trainer.soundstream import SoundStreamTrainer
+    fine = fine.eval().requires_grad_(False)
+    tr = SoundStreamTrainer(codec, folder=audio, results_folder=folder, num_train_steps=10 ** 9, decoder_only=True,
+                            codes_transform=fine_stage_codes(fine), resume=exists(latest_checkpoint(folder, 'soundstream')),
+                            progress=progress, **GTA_ARGS)
+    tr.train(max_minutes=minutes); tr.close()
+    return tr.step
+
 def train_gta(r: Recipe, data: dict, codec_ckpt: Path) -> Path | None:
     "The generation codec: `codec_ckpt` with its decoder trained on the fine stage's codes (`GTA_ARGS`); None before any step"
     import shutil
     from audiolm_nb.generate import load_transformer
     from audiolm_nb.trainer.tokens import load_codec
-    from audiolm_nb.trainer.soundstream import SoundStreamTrainer
     folder, fine_ckpt = r.out/'gta', latest_checkpoint(r.out/'fine', 'fine')
     inputs = dict(codec=str(codec_ckpt), fine=str(fine_ckpt) if exists(fine_ckpt) else None)
     if r.state['done'].get('gta', {}).get('inputs', inputs) != inputs:
         shutil.rmtree(folder, ignore_errors=True); r.state['minutes']['gta'] = 0.
     r.record('gta', done=dict(inputs=inputs))   # before training: an interrupted run knows what it started from
     if (left := r.left('gta')) >= 0.05 and exists(fine_ckpt):   # no fine run: nothing to train on
-        fine = load_transformer(r.out/'fine', 'fine')[0].eval().requires_grad_(False)
         ss = load_codec(codec_ckpt, use_ema=Path(codec_ckpt).parent == r.out/'decoder')
-        tr = SoundStreamTrainer(ss, folder=data['train'], results_folder=folder, num_train_steps=10 ** 9, decoder_only=True,
-                                codes_transform=fine_stage_codes(fine), resume=exists(latest_checkpoint(folder, 'soundstream')),
-                                progress=False, **GTA_ARGS)
         t = time.monotonic()
-        try: tr.train(max_minutes=left); tr.close()
+        try: train_generation_decoder(folder, ss, load_transformer(r.out/'fine', 'fine')[0], data['train'], left)
         finally: r.record('gta', (time.monotonic() - t) / 60)
     ckpt = latest_checkpoint(folder, 'soundstream')
     r.record('gta', done=dict(inputs=inputs, checkpoint=str(ckpt)))
     return ckpt
+
 
 # %% ../nbs/52_train_all.ipynb #d37a1c7c
 def add_train_all_args(p):

@@ -16,6 +16,7 @@ from torch import nn
 from .core import exists, default
 
 FINETUNE_STAGES = ('coarse', 'fine')   # how the speech sounds; what is said (semantic): `audiolm train tts`
+GENERATION_STAGE = 'gta'               # the generation decoder, on the fine stage's own samples (notebook 52)
 
 def finetune_token_caches(out,                        # the run's folder: data/ links and tokens/{train,valid}.pt
                           wav2vec: nn.Module,         # the set's semantic tokenizer
@@ -43,20 +44,21 @@ def finetune_token_caches(out,                        # the run's folder: data/ 
     return caches
 
 # %% auto #0
-__all__ = ['FINETUNE_STAGES', 'finetune_token_caches', 'finetune_model', 'finetune_stage', 'export_finetuned_set', 'finetune',
-           'add_finetune_args', 'finetune_cli']
+__all__ = ['FINETUNE_STAGES', 'GENERATION_STAGE', 'finetune_token_caches', 'finetune_model', 'finetune_codec', 'finetune_stage',
+           'finetune_generation_decoder', 'export_finetuned_set', 'finetune', 'add_finetune_args', 'finetune_cli']
 
 # %% ../nbs/52b_train_finetune.ipynb #2e137906
 def finetune_model(kind: str,              # 'coarse' or 'fine'
                    parts: dict,            # `load_model_set(path, fast=False)`
                    meta: dict,             # the set's metadata (`read_model_set`)
                    dropout: float = 0.1,   # attention and feed-forward dropout while training
+                   codec: nn.Module | None = None,   # the codec it will train on: a fine stage grows to its quantizers
                   ) -> tuple[nn.Module, dict, str]:
     "(the set's `kind` transformer as a trainable float32 model with `dropout`, its constructor config, its arch)"
     from audiolm_nb.loading import build_transformer
     if kind not in FINETUNE_STAGES:
-        raise ValueError(f"--stages: {kind!r} cannot be fine-tuned here (stages: {', '.join(FINETUNE_STAGES)}; the semantic "
-                         'transformer: `audiolm train tts`)')
+        raise ValueError(f"--stages: {kind!r} cannot be fine-tuned here (stages: {', '.join(FINETUNE_STAGES)}, "
+                         f"{GENERATION_STAGE}; the semantic transformer: `audiolm train tts`)")
     if kind not in meta['parts']:
         raise ValueError(f"the model set has no {kind} transformer (parts: {', '.join(meta['parts'])}): an acoustic set "
                          'cannot be fine-tuned here; train it with `audiolm train acoustic --resume`')
@@ -66,7 +68,28 @@ def finetune_model(kind: str,              # 'coarse' or 'fine'
     arch = 'parallel' if spec['cls'] == 'ParallelFineTransformer' else 'autoregressive'
     model = build_transformer(kind, cfg, None, arch)
     model.load_state_dict(parts[kind].state_dict())
+    more = codec.num_quantizers - cfg['num_coarse_quantizers'] - cfg['num_fine_quantizers'] if kind == 'fine' and exists(codec) else 0
+    if more and arch != 'parallel':
+        raise ValueError(f'--codec has {codec.num_quantizers} quantizers and only a parallel fine stage grows to more: '
+                         'train an autoregressive one anew (`audiolm train fine`)')
+    if more: model, cfg = model.add_levels(more), dict(cfg, num_fine_quantizers=cfg['num_fine_quantizers'] + more)
     return model.train().requires_grad_(True), cfg, arch
+
+# %% ../nbs/52b_train_finetune.ipynb #243bad7c
+def finetune_codec(parts: dict,   # `load_model_set(path, fast=False)`
+                   codec=None,    # a SoundStream checkpoint grown from the set's codec, or None: the set's own
+                  ) -> nn.Module:
+    "The codec the stages train on: the set's, or `codec` (its moving average) once it is checked to give the set's codes first"
+    if not exists(codec): return parts['codec']
+    from audiolm_nb.loading import load_codec
+    from audiolm_nb.pretrained import _same_codes
+    new = load_codec(codec, use_ema=True)
+    try: _same_codes(parts['codec'], new)
+    except ValueError:
+        raise ValueError(f"--codec '{codec}' does not give the set's codes: grow the set's own codec (`audiolm train "
+                         'soundstream --init-from SET --add-quantizers N --decoder-only`)') from None
+    return new
+
 
 # %% ../nbs/52b_train_finetune.ipynb #7bec7a84
 def finetune_stage(run,                      # the stage's results folder (resumed when it holds checkpoints)
@@ -98,11 +121,32 @@ def finetune_stage(run,                      # the stage's results folder (resum
     tr.train(max_minutes=minutes); tr.close()
     return tr.step
 
+# %% ../nbs/52b_train_finetune.ipynb #9c88c31a
+def finetune_generation_decoder(out,                   # the run's folder: trains in out/gta on the audio of out/data/train
+                                set_fine: nn.Module,   # the set's fine transformer (used when the run trained none)
+                                codec: nn.Module,      # the codec whose copy is trained (`finetune_codec`)
+                                minutes: float = 60., progress: bool = True) -> int:
+    "Train the generation decoder on the samples of the run's fine stage; returns the step reached"
+    import copy
+    from audiolm_nb.recipe import train_generation_decoder
+    from audiolm_nb.generate import load_transformer
+    out = Path(out)
+    fine = load_transformer(out/'fine', 'fine')[0] if (out/'fine'/'model_config.json').exists() else set_fine
+    if (have := fine.qc + fine.qf) != codec.num_quantizers:
+        raise ValueError(f'--stages gta: the fine stage predicts {have} quantizers, the codec has {codec.num_quantizers}: '
+                         'train the fine stage for it first (--stages fine,gta)')
+    return train_generation_decoder(out/GENERATION_STAGE, copy.deepcopy(codec), fine, out/'data'/'train', minutes, progress)
+
+
 # %% ../nbs/52b_train_finetune.ipynb #7952871c
-def export_finetuned_set(out, model_set=None, card_extra: dict | None = None) -> Path:
+def export_finetuned_set(out, model_set=None, card_extra: dict | None = None,
+                         codec: nn.Module | None = None,   # a grown codec (`finetune_codec`) the set ships instead of its own
+                        ) -> Path:
     "Write `out/audiolm_speech_finetuned.safetensors`: `model_set` with the stages trained in `out`"
     from audiolm_nb.pretrained import read_model_set, update_model_set, default_model_set
     from audiolm_nb.generate import load_transformer
+    from audiolm_nb.loading import load_codec
+    from audiolm_nb.recipe import latest_checkpoint
     out = Path(out)
     old = read_model_set(default(model_set, default_model_set), tensors=False)[1]
     parts, stages = {}, {}
@@ -111,39 +155,52 @@ def export_finetuned_set(out, model_set=None, card_extra: dict | None = None) ->
         model, desc = load_transformer(out/kind, kind)
         parts[kind] = (model, json.loads((out/kind/'model_config.json').read_text())['config'])
         stages[kind] = desc
-    if not parts: raise ValueError(f"'{out}' holds no fine-tuned stage yet: run `audiolm train finetune --out {out}`")
+    if exists(gen := latest_checkpoint(out/GENERATION_STAGE, 'soundstream')):
+        parts['generation_codec'], stages[GENERATION_STAGE] = load_codec(gen, use_ema=True), f'{gen} (EMA weights)'
+    elif exists(codec): parts['generation_codec'] = None      # the set's generation decoder knows only the old codes
+    if exists(codec): parts['codec'] = codec
+    if not stages: raise ValueError(f"'{out}' holds no fine-tuned stage yet: run `audiolm train finetune --out {out}`")
     entry = dict(stages=stages, **(card_extra or {}))
     if 'finetune' in old: entry['previous'] = old['finetune']
     return update_model_set(out/'audiolm_speech_finetuned.safetensors', model_set, card=dict(finetune=entry), **parts)
 
+
 # %% ../nbs/52b_train_finetune.ipynb #28d4db7c
-def finetune(out,                             # the run's folder: tokens/, coarse/, fine/, finetune.json, the model set
+def finetune(out,                             # the run's folder: tokens/, coarse/, fine/, gta/, finetune.json, the model set
              model_set=None,                  # the set to start from (default: the shipped one)
-             stages=FINETUNE_STAGES,          # which transformers to train, in turn
+             stages=FINETUNE_STAGES,          # what to train, in turn: 'coarse', 'fine', 'gta' (the generation decoder)
              minutes: float = 60.,            # training minutes of each stage in this call
              corpus=None, folder=None,        # the audio: a voices corpus (default: the cached one) or your own folder
              dropout: float = 0.1, batch_size: int = 8, lr: float = 3e-4, max_seconds: float = 6., seed: int = 0,
-             progress: bool = True) -> Path:
-    "Go on training a model set's coarse and/or fine transformer on more audio; returns the new model set"
+             progress: bool = True,
+             codec=None,                      # a codec checkpoint grown from the set's (default: the run's earlier one, if any)
+            ) -> Path:
+    "Go on training a model set's coarse and/or fine transformer (and generation decoder) on more audio; returns the new set"
     from audiolm_nb.pretrained import read_model_set, load_model_set, default_model_set
     from audiolm_nb.trainer.tokens import TokenDataset
     out, stages = Path(out), tuple(stages)
     meta, card, _ = read_model_set(default(model_set, default_model_set), tensors=False)
     parts = load_model_set(model_set, fast=False)
-    built = [finetune_model(k, parts, meta, dropout) for k in stages]          # every stage checked before any work
-    caches = finetune_token_caches(out, parts['wav2vec'], parts['codec'], corpus, folder, progress)
     log = out/'finetune.json'
     state = json.loads(log.read_text()) if log.exists() else dict(minutes={}, steps={})
-    for kind, (model, cfg, arch) in zip(stages, built):
+    codec = default(codec, state.get('codec'))
+    ss = finetune_codec(parts, codec)
+    built = {k: finetune_model(k, parts, meta, dropout, ss) for k in stages if k != GENERATION_STAGE}   # checked before any work
+    caches = finetune_token_caches(out, parts['wav2vec'], ss, corpus, folder, progress)
+    if exists(codec): state['codec'] = str(codec)
+    for kind in stages:
         t = time.time()
-        state['steps'][kind] = finetune_stage(out/kind, kind, model, cfg, arch, caches, minutes,
-                                              bool(card.get('unique_consecutive', False)), batch_size, lr, max_seconds,
-                                              seed, progress)
+        if kind == GENERATION_STAGE: step = finetune_generation_decoder(out, parts['fine'], ss, minutes, progress)
+        else: step = finetune_stage(out/kind, kind, *built[kind], caches, minutes, bool(card.get('unique_consecutive', False)),
+                                    batch_size, lr, max_seconds, seed, progress)
+        state['steps'][kind] = step
         state['minutes'][kind] = round(state['minutes'].get(kind, 0.) + (time.time() - t) / 60, 1)
         log.write_text(json.dumps(state, indent=1))
     data = dict(corpus=str(corpus) if exists(corpus) else None, folder=str(folder) if exists(folder) else None,
                 clips={k: len(TokenDataset(p).names) for k, p in caches.items()})
-    return export_finetuned_set(out, model_set, dict(minutes=state['minutes'], steps=state['steps'], dropout=dropout, data=data))
+    extra = dict(minutes=state['minutes'], steps=state['steps'], dropout=dropout, data=data) | (dict(codec=str(codec)) if exists(codec) else {})
+    return export_finetuned_set(out, model_set, extra, codec=ss if exists(codec) else None)
+
 
 # %% ../nbs/52b_train_finetune.ipynb #2e782d62
 def add_finetune_args(p):
@@ -155,7 +212,10 @@ def add_finetune_args(p):
     src.add_argument('--corpus', help='a corpus folder built by `audiolm data voices` (e.g. a larger one, '
                      '--max-minutes-per-speaker 32 --keep-valid-from the default)')
     a('--model', default=None, help='model set to start from (default: the shipped one)')
-    a('--stages', default=','.join(FINETUNE_STAGES), help='comma-separated transformers to train, in turn: coarse, fine')
+    a('--stages', default=','.join(FINETUNE_STAGES), help='comma-separated stages to train, in turn: coarse, fine, gta '
+      '(the generation decoder on the fine stage\'s samples)')
+    a('--codec', default=None, help="a codec grown from the set's (`audiolm train soundstream --init-from SET --add-quantizers "
+      "N --decoder-only`): the audio is tokenized by it, the fine stage grows to it, the set ships it")
     a('--minutes', type=positive_float, default=60., help='training minutes of each stage in this call (a rerun resumes)')
     a('--dropout', type=float, default=0.1, help='attention and feed-forward dropout while training')
     a('--batch-size', type=positive_int, default=8)
@@ -164,10 +224,10 @@ def add_finetune_args(p):
 
 def finetune_cli(args) -> Path:
     "Run `audiolm train finetune`; returns the model set written"
-    for k in ('folder', 'corpus', 'model'):
+    for k in ('folder', 'corpus', 'model', 'codec'):
         if exists(v := getattr(args, k)) and not Path(v).exists(): raise ValueError(f"--{k}: '{v}' does not exist")
     stages = [s.strip() for s in args.stages.split(',') if s.strip()]
     path = finetune(args.out, args.model, stages, args.minutes, args.corpus, args.folder, args.dropout, args.batch_size,
-                    args.lr, seed=args.seed)
+                    args.lr, seed=args.seed, codec=args.codec)
     print(f'wrote {path}: audiolm generate --model {path} --prime speech.wav --out continuation.wav')
     return path

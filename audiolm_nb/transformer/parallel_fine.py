@@ -129,3 +129,21 @@ def generate(self: ParallelFineTransformer, coarse_token_ids: Tensor, *, prime_f
     fine = torch.cat((prime, gen), dim=1)
     valid = torch.arange(frames, device=self.device)[None] < frame_lengths(coarse, self.pad_id)[:, None]
     return fine.masked_fill(~valid[..., None], self.pad_id)
+
+# %% ../../nbs/34a_parallel_fine.ipynb #bb6d7a65
+@patch
+def add_levels(self: ParallelFineTransformer, n: int,  # fine levels (codec quantizers) to add after the existing ones
+               seed: int = 0) -> ParallelFineTransformer:
+    "A copy with `n` more fine levels: the existing levels' logits unchanged, the new levels' weights fresh"
+    check_count(n, 'n')
+    if self.groups != 1: raise ValueError('add_levels needs a fine stage of one group (groups=1)')
+    with torch.random.fork_rng():                                       # the caller's random state is left alone
+        torch.manual_seed(seed)
+        more = type(self)(**(self.config | dict(num_fine_quantizers=self.num_fine_quantizers + n))).to(self.device)
+    new, old = more.state_dict(), self.state_dict()
+    with torch.no_grad():
+        for k, v in old.items():
+            new[k][tuple(slice(0, s) for s in v.shape)] = v             # the old rows; the rest stay fresh
+    more.load_state_dict(new)
+    return more.train(self.training)
+
