@@ -86,8 +86,9 @@ def finetune_codec(parts: dict,   # `load_model_set(path, fast=False)`
     new = load_codec(codec, use_ema=True)
     try: _same_codes(parts['codec'], new)
     except ValueError:
-        raise ValueError(f"--codec '{codec}' does not give the set's codes: grow the set's own codec (`audiolm train "
-                         'soundstream --init-from SET --add-quantizers N --decoder-only`)') from None
+        raise ValueError(f"--codec '{codec}' does not give the set's codes: grow the set's own codec (save it with "
+                         "`load_model_set(SET, fast=False)['codec'].save('set_codec.pt')`, then `audiolm train soundstream "
+                         "--init-from set_codec.pt --add-quantizers N --decoder-only`)") from None
     return new
 
 
@@ -148,7 +149,7 @@ def export_finetuned_set(out, model_set=None, card_extra: dict | None = None,
     from audiolm_nb.loading import load_codec
     from audiolm_nb.recipe import latest_checkpoint
     out = Path(out)
-    old = read_model_set(default(model_set, default_model_set), tensors=False)[1]
+    meta, old = read_model_set(default(model_set, default_model_set), tensors=False)[:2]
     parts, stages = {}, {}
     for kind in FINETUNE_STAGES:
         if not (out/kind/'model_config.json').exists(): continue
@@ -157,7 +158,8 @@ def export_finetuned_set(out, model_set=None, card_extra: dict | None = None,
         stages[kind] = desc
     if exists(gen := latest_checkpoint(out/GENERATION_STAGE, 'soundstream')):
         parts['generation_codec'], stages[GENERATION_STAGE] = load_codec(gen, use_ema=True), f'{gen} (EMA weights)'
-    elif exists(codec): parts['generation_codec'] = None      # the set's generation decoder knows only the old codes
+    elif exists(codec) and codec.config['rq_num_quantizers'] != meta['parts']['codec']['config']['rq_num_quantizers']:
+        parts['generation_codec'] = None                      # the set's generation decoder knows only the old codes
     if exists(codec): parts['codec'] = codec
     if not stages: raise ValueError(f"'{out}' holds no fine-tuned stage yet: run `audiolm train finetune --out {out}`")
     entry = dict(stages=stages, **(card_extra or {}))
@@ -185,6 +187,9 @@ def finetune(out,                             # the run's folder: tokens/, coars
     state = json.loads(log.read_text()) if log.exists() else dict(minutes={}, steps={})
     codec = default(codec, state.get('codec'))
     ss = finetune_codec(parts, codec)
+    if GENERATION_STAGE in stages and 'fine' not in parts:
+        raise ValueError(f"--stages {GENERATION_STAGE}: the model set has no fine transformer to sample from (parts: "
+                         f"{', '.join(meta['parts'])})")
     built = {k: finetune_model(k, parts, meta, dropout, ss) for k in stages if k != GENERATION_STAGE}   # checked before any work
     caches = finetune_token_caches(out, parts['wav2vec'], ss, corpus, folder, progress)
     if exists(codec): state['codec'] = str(codec)
@@ -214,8 +219,8 @@ def add_finetune_args(p):
     a('--model', default=None, help='model set to start from (default: the shipped one)')
     a('--stages', default=','.join(FINETUNE_STAGES), help='comma-separated stages to train, in turn: coarse, fine, gta '
       '(the generation decoder on the fine stage\'s samples)')
-    a('--codec', default=None, help="a codec grown from the set's (`audiolm train soundstream --init-from SET --add-quantizers "
-      "N --decoder-only`): the audio is tokenized by it, the fine stage grows to it, the set ships it")
+    a('--codec', default=None, help="a codec grown from the set's (`audiolm train soundstream --init-from SET_CODEC.pt "
+      "--add-quantizers N --decoder-only`): the audio is tokenized by it, the fine stage grows to it, the set ships it")
     a('--minutes', type=positive_float, default=60., help='training minutes of each stage in this call (a rerun resumes)')
     a('--dropout', type=float, default=0.1, help='attention and feed-forward dropout while training')
     a('--batch-size', type=positive_int, default=8)
