@@ -68,7 +68,8 @@ def finetune_model(kind: str,              # 'coarse' or 'fine'
     arch = 'parallel' if spec['cls'] == 'ParallelFineTransformer' else 'autoregressive'
     model = build_transformer(kind, cfg, None, arch)
     model.load_state_dict(parts[kind].state_dict())
-    more = codec.num_quantizers - cfg['num_coarse_quantizers'] - cfg['num_fine_quantizers'] if kind == 'fine' and exists(codec) else 0
+    more = (codec.num_quantizers // cfg.get('groups', 1) - cfg['num_coarse_quantizers'] - cfg['num_fine_quantizers']
+            if kind == 'fine' and exists(codec) else 0)   # quantizers per group the fine stage does not predict yet
     if more and arch != 'parallel':
         raise ValueError(f'--codec has {codec.num_quantizers} quantizers and only a parallel fine stage grows to more: '
                          'train an autoregressive one anew (`audiolm train fine`)')
@@ -192,7 +193,8 @@ def finetune(out,                             # the run's folder: tokens/, coars
                          f"{', '.join(meta['parts'])})")
     built = {k: finetune_model(k, parts, meta, dropout, ss) for k in stages if k != GENERATION_STAGE}   # checked before any work
     caches = finetune_token_caches(out, parts['wav2vec'], ss, corpus, folder, progress)
-    if exists(codec): state['codec'] = str(codec)
+    grown = ss if exists(codec) else None
+    if exists(grown): state['codec'] = str(codec)
     for kind in stages:
         t = time.time()
         if kind == GENERATION_STAGE: step = finetune_generation_decoder(out, parts['fine'], ss, minutes, progress)
@@ -203,8 +205,8 @@ def finetune(out,                             # the run's folder: tokens/, coars
         log.write_text(json.dumps(state, indent=1))
     data = dict(corpus=str(corpus) if exists(corpus) else None, folder=str(folder) if exists(folder) else None,
                 clips={k: len(TokenDataset(p).names) for k, p in caches.items()})
-    extra = dict(minutes=state['minutes'], steps=state['steps'], dropout=dropout, data=data) | (dict(codec=str(codec)) if exists(codec) else {})
-    return export_finetuned_set(out, model_set, extra, codec=ss if exists(codec) else None)
+    extra = dict(minutes=state['minutes'], steps=state['steps'], dropout=dropout, data=data) | (dict(codec=str(codec)) if exists(grown) else {})
+    return export_finetuned_set(out, model_set, extra, codec=grown)
 
 
 # %% ../nbs/52b_train_finetune.ipynb #2e782d62
