@@ -1,4 +1,4 @@
-"""The recipe of the shipped model as one resumable command: `audiolm train all --out DIR --hours H` builds the speech corpus, trains the codec, tokenizes, trains the codec's decoder further and the three transformers, then the decoder on the fine transformer's own codes, within a CPU-time budget, and writes a model set that `audiolm generate --model DIR/audiolm_speech.safetensors` (or `AudioLM.pretrained(...)`) uses.
+"""The stages of `audiolm train all` (chained in notebook 52c): the corpus's splits, the codec, its decoder (the codec grown), the tokens, the three transformers and the decoder on the fine transformer's own codes, each a command of this package run within its share of a CPU-time budget, resumable, and the model set they make.
 
 Docs: https://audiolm-nb.github.io/audiolm_nb/train_all.html.md"""
 
@@ -11,16 +11,17 @@ from pathlib import Path
 from typing import Callable, TYPE_CHECKING
 if TYPE_CHECKING: from torch import Tensor, nn
 
-from .core import exists
+from .core import exists, default
 
 # %% auto #0
 __all__ = ['STAGES', 'STAGE_SHARES', 'SPLITS', 'STAGE_ARGS', 'KMEANS', 'GTA_ARGS', 'Recipe', 'corpus_splits', 'link_splits',
            'run_command', 'latest_checkpoint', 'train_stage', 'make_tokens', 'train_decoder', 'export_model_set',
-           'fine_stage_codes', 'train_generation_decoder', 'train_gta', 'add_train_all_args', 'train_all_cli']
+           'fine_stage_codes', 'train_generation_decoder', 'train_gta']
 
 # %% ../nbs/52_train_all.ipynb #03e09545
-STAGES = ('codec', 'decoder', 'semantic', 'coarse', 'fine', 'gta')
-STAGE_SHARES = dict(codec=0.3, decoder=0.05, semantic=0.2, coarse=0.25, fine=0.1, gta=0.1)   # of --hours; tokenizing is not budgeted
+STAGES = ('codec', 'decoder', 'semantic', 'coarse', 'fine', 'gta', 'tts')
+# of --hours, as the shipped set's 796 CPU-minutes were spent (its model card); tokenizing is not budgeted
+STAGE_SHARES = dict(codec=0.16, decoder=0.13, semantic=0.04, coarse=0.33, fine=0.16, gta=0.1, tts=0.08)
 SPLITS = ('train', 'valid_seen', 'valid_unseen')
 
 class Recipe:
@@ -130,29 +131,38 @@ def train_stage(r: Recipe,                # the run's state: budget and minutes 
 # %% ../nbs/52_train_all.ipynb #88879db2
 KMEANS = 'mfcc_km500.npz'   # the semantic tokenizer: MFCC k-means centres shipped in audiolm_nb/assets
 
-def make_tokens(r: Recipe, data: dict, codec_ckpt: Path) -> dict[str, Path]:
-    "Token caches (semantic ids + codec codes) of every split, rebuilt when the codec checkpoint changed"
+def make_tokens(r: Recipe, data: dict, codec_ckpt: Path,
+                codes: str | None = None,   # what the codes depend on (default: the checkpoint itself)
+               ) -> dict[str, Path]:
+    "Token caches (semantic ids + codec codes) of every split by `codec_ckpt`, rebuilt when `codes` changed"
     from audiolm_nb.semantic.mel_tokenizer import asset_path
-    done = r.state['done'].get('tokens', {})
-    if done.get('codec') == str(codec_ckpt) and all(Path(p).exists() for p in done.get('files', {}).values()):
+    done, codes = r.state['done'].get('tokens', {}), default(codes, str(codec_ckpt))
+    if done.get('codec') == codes and all(Path(p).exists() for p in done.get('files', {}).values()):
         return {k: Path(v) for k, v in done['files'].items()}
     files = {}
     for split, folder in data.items():
         files[split] = r.out/'tokens'/f'{split}.pt'
         run_command(['tokenize', '--folder', str(folder), '--out', str(files[split]), '--codec', str(codec_ckpt),
                      '--kmeans', str(asset_path(KMEANS))])
-    r.record('tokens', done=dict(codec=str(codec_ckpt), files={k: str(v) for k, v in files.items()}))
+    r.record('tokens', done=dict(codec=codes, files={k: str(v) for k, v in files.items()}))
     return files
 
 # %% ../nbs/52_train_all.ipynb #7aec6e3c
-def train_decoder(r: Recipe, data: dict, codec_ckpt: Path, preset: str = 'small') -> Path:
-    "The codec to ship: `codec_ckpt` with its decoder trained further (same codes); restarted when the codec changed"
+def train_decoder(r: Recipe, data: dict, codec_ckpt: Path, preset: str = 'small',
+                  add: int = 0,   # residual quantizers added to the codec before its decoder trains (`--add-quantizers`)
+                 ) -> Path:
+    "The codec to ship: `codec_ckpt` (`add` quantizers more) with its decoder trained further; restarted when either changed"
     import shutil
-    if r.state['done'].get('decoder', {}).get('codec', str(codec_ckpt)) != str(codec_ckpt):
+    source, old = dict(codec=str(codec_ckpt), add=add), r.state['done'].get('decoder')
+    if old and (old.get('codec'), old.get('add', 0)) != (str(codec_ckpt), add):
         shutil.rmtree(r.out/'decoder', ignore_errors=True)
         r.state['minutes']['decoder'] = 0.
-    r.record('decoder', done=dict(codec=str(codec_ckpt)))   # before training: an interrupted run knows its codec
-    ckpt = train_stage(r, 'decoder', ['--folder', str(data['train']), '--init-from', str(codec_ckpt)], preset)
+    r.record('decoder', done=source)   # before training: an interrupted run knows its codec
+    grow = ['--add-quantizers', str(add)] if add else []
+    ckpt = train_stage(r, 'decoder', ['--folder', str(data['train']), '--init-from', str(codec_ckpt), *grow], preset)
+    if add and not exists(ckpt):
+        raise ValueError(f"the decoder stage left no checkpoint in '{r.out/'decoder'}', so no codec has the "
+                         f'{add} quantizers added: raise --hours')
     return ckpt or codec_ckpt
 
 # %% ../nbs/52_train_all.ipynb #a869b990
@@ -186,7 +196,8 @@ def export_model_set(r: Recipe, codec_ckpt: Path, corpus_info: list[dict] | None
         stages[kind] = dict(loaded=desc, minutes=round(r.state['minutes'].get(kind, 0.), 1))
     codec = load_codec(codec_ckpt, use_ema=Path(codec_ckpt).parent == r.out/'decoder')   # a decoder run: its average (same codes)
     gen = load_codec(generation_ckpt, use_ema=True) if exists(generation_ckpt) else None
-    stages['codec'] = dict(loaded=str(codec_ckpt), minutes=round(r.state['minutes'].get('codec', 0.), 1),
+    stages['codec'] = dict(loaded=str(codec_ckpt), quantizers=int(codec.num_quantizers),
+                           minutes=round(r.state['minutes'].get('codec', 0.), 1),
                            decoder_minutes=round(r.state['minutes'].get('decoder', 0.), 1),
                            generation_decoder=dict(loaded=str(generation_ckpt), minutes=round(r.state['minutes'].get('gta', 0.), 1))
                            if exists(gen) else None)
@@ -249,39 +260,3 @@ def train_gta(r: Recipe, data: dict, codec_ckpt: Path) -> Path | None:
     r.record('gta', done=dict(inputs=inputs, checkpoint=str(ckpt)))
     return ckpt
 
-
-# %% ../nbs/52_train_all.ipynb #d37a1c7c
-def add_train_all_args(p):
-    "Options of `audiolm train all`"
-    from audiolm_nb.cli import positive_float, positive_int
-    a = p.add_argument
-    a('--out', required=True, help='folder of the run: data links, one results folder per stage, recipe.json, the model set')
-    src = p.add_mutually_exclusive_group()
-    src.add_argument('--folder', help='your own audio (5%% held out); default: the multi-speaker corpus of `audiolm data voices`')
-    src.add_argument('--corpus', help='a corpus folder built by `audiolm data voices` (default: its cache folder)')
-    a('--hours', type=positive_float, default=4., help='wall-clock budget shared by the stages (raise it to train further)')
-    a('--preset', choices=['tiny', 'small'], default='small', help="model sizes of every stage ('tiny': a smoke test)")
-    a('--threads', type=positive_int, default=None, help='torch threads (default: all cores)')
-    return p
-
-# %% ../nbs/52_train_all.ipynb #9f2f19fe
-def train_all_cli(args) -> Path:
-    "Run `audiolm train all`: corpus, codec, tokens, decoder, semantic, coarse, fine, gta, model set"
-    import torch
-    from audiolm_nb.corpora import read_speakers
-    if exists(args.threads): torch.set_num_threads(args.threads)
-    r = Recipe(args.out, args.hours)
-    splits = corpus_splits(args.corpus, args.folder)
-    data = link_splits(r.out, splits)
-    info = [] if exists(args.folder) else read_speakers(Path(splits['train'][0]).parent.parent)
-    codec = train_stage(r, 'codec', ['--folder', str(data['train'])], args.preset)
-    if not exists(codec): raise ValueError(f"the codec stage left no checkpoint in '{r.out/'codec'}': raise --hours")
-    tokens = make_tokens(r, data, codec)
-    shipped_codec = train_decoder(r, data, codec, args.preset)
-    src = ['--tokens', str(tokens['train'])]
-    for stage in ('semantic', 'coarse', 'fine'): train_stage(r, stage, src, args.preset)
-    path = export_model_set(r, shipped_codec, info, generation_ckpt=train_gta(r, data, shipped_codec))
-    print(f'model set written to {path} ({path.stat().st_size / 2**20:.1f} MB, '
-          f"{sum(r.state['minutes'].values()):.0f} minutes of training): "
-          f'audiolm generate --model {path} --prime speech.wav --out continued.wav')
-    return path

@@ -41,8 +41,8 @@ def subset_token_cache(src, out, names=None,         # the clip names kept (None
 
 # %% auto #0
 __all__ = ['TTS_ATTACH', 'TTS_SOURCES', 'subset_token_cache', 'concat_token_caches', 'tts_config', 'warm_start',
-           'tts_token_caches', 'tts_model', 'pairs_card', 'export_tts_set', 'train_tts', 'add_train_tts_args',
-           'train_tts_cli']
+           'tts_token_caches', 'tts_model', 'pairs_card', 'export_tts_set', 'export_tts_run', 'train_tts',
+           'add_train_tts_args', 'train_tts_cli']
 
 # %% ../nbs/52a_train_tts.ipynb #a39e4af1
 def concat_token_caches(paths, out) -> Path:
@@ -149,6 +149,12 @@ def export_tts_set(out, model_set=None, card_extra: dict | None = None) -> Path:
     card = dict(name=f'{name} + text', tts=dict(loaded=desc, **(card_extra or {})))
     return update_model_set(Path(out)/'audiolm_speech_tts.safetensors', model_set, card=card, semantic=(sem, cfg))
 
+def export_tts_run(out, model_set=None) -> Path:
+    "`export_tts_set` of the run in `out` with the card entry its `tts.json` records (minutes, steps, attach, data)"
+    state = json.loads((Path(out)/'tts.json').read_text())
+    extra = dict(minutes=state['minutes'], steps=state['steps'], attach=state['attach'], data=pairs_card(state['pairs']))
+    return export_tts_set(out, model_set, extra)
+
 # %% ../nbs/52a_train_tts.ipynb #f23095b4
 def train_tts(out,                          # the run's folder: tokens/, semantic/ (checkpoints), the model set
               model_set=None,               # the set to start from and to complete (default: the shipped one)
@@ -186,7 +192,7 @@ def train_tts(out,                          # the run's folder: tokens/, semanti
     state.update(minutes=round(state['minutes'] + (time.time() - t) / 60, 1), steps=tr.step, attach=attach,
                  pairs=str(pairs), untexted=str(mix_tokens) if exists(mix_tokens) else None, new_keys=len(new))
     log.write_text(json.dumps(state, indent=1))
-    return export_tts_set(out, model_set, dict(minutes=state['minutes'], steps=tr.step, attach=attach, data=pairs_card(pairs)))
+    return export_tts_run(out, model_set)
 
 # %% ../nbs/52a_train_tts.ipynb #7c2e629a
 def add_train_tts_args(p):

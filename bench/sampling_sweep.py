@@ -11,6 +11,10 @@ no-speech probability and words recognised (faster-whisper), with the evaluators
 the default of `AudioLM.pretrained` and `audiolm generate`), then measure the chosen setting with
 `bench/continuation.py` on other prompts (`--n 30` there; this sweep uses the first `--n`).
 
+`--configs JSON` sweeps per-stage sampling settings instead: `{"name": {"coarse": {"top_p": 0.8}}, "base": {}}` runs
+each stage's `generate` with those keyword arguments on top of AudioLM's (`temperature`, `top_p`, `top_k`, ...);
+results are keyed by name and also split by held-out split.
+
     OMP_NUM_THREADS=2 python bench/sampling_sweep.py --model audiolm_nb/assets/audiolm_speech.safetensors --n 4 \\
         --temperatures 0.6 0.8 1.0 --out bench/results/sampling_sweep.json
 """
@@ -32,6 +36,8 @@ def main(argv=None):
     p.add_argument('--temperatures', type=float, nargs='+', default=[0.6, 0.8, 1.0])
     p.add_argument('--filter-thres', type=float, default=0.9)
     p.add_argument('--threads', type=int, default=2)
+    p.add_argument('--configs', type=json.loads, default=None,
+                   help='JSON {name: {stage: {kwarg: value}}}: per-stage settings swept instead of --temperatures')
     p.add_argument('--seed', type=int, default=0)
     p.add_argument('--out', default=None)
     a = p.parse_args(argv)
@@ -47,7 +53,15 @@ def main(argv=None):
         files = [corpus/f for f in (corpus/'splits'/f'{split}.txt').read_text().split()]
         prompts[split] = [(f, load(f)[:3 * SR]) for f in pick(files, a.n)]
     rows = {}
-    for t in a.temperatures:
+    stages = {s: getattr(lm, s).generate for s in ('semantic', 'coarse', 'fine')}
+    def setting(cfg: dict):   # each stage's generate with the config's keyword arguments over AudioLM's
+        for s, gen in stages.items():
+            over = cfg.get(s)
+            setattr(getattr(lm, s), 'generate', (lambda g, o: lambda *x, **k: g(*x, **(k | o)))(gen, over) if over else gen)
+    sweep = a.configs if a.configs else {str(t): None for t in a.temperatures}
+    for name, cfg in sweep.items():
+        setting(cfg or {})
+        t = 1. if cfg is not None else float(name)
         per = []
         for split, items in prompts.items():
             for i, (f, prompt) in enumerate(items):
@@ -58,10 +72,12 @@ def main(argv=None):
                 sim = float(np.dot(ev.embed(prompt.numpy()), ev.embed(cont)))
                 per.append(dict(split=split, file=f.name, similarity=fnum(sim), seconds=fnum(wall, 2),
                                 **{f'dnsmos_{k}': v for k, v in ev.mos(cont).items()}, **ev.asr(cont)))
-        mean = lambda k: fnum(statistics.fmean(r[k] for r in per if r[k] is not None))
-        rows[str(t)] = dict(similarity=mean('similarity'), dnsmos_ovrl=mean('dnsmos_ovrl'), dnsmos_sig=mean('dnsmos_sig'),
-                            no_speech_prob=mean('no_speech_prob'), words=mean('words'), seconds=mean('seconds'), items=per)
-        log(f'temperature {t}: ' + ', '.join(f'{k} {v}' for k, v in rows[str(t)].items() if k != 'items'))
+        mean = lambda k, sp=None: fnum(statistics.fmean(r[k] for r in per if r[k] is not None and sp in (None, r['split'])))
+        rows[name] = dict(config=cfg, similarity=mean('similarity'), similarity_seen=mean('similarity', 'valid_seen'),
+                          similarity_unseen=mean('similarity', 'valid_unseen'), dnsmos_ovrl=mean('dnsmos_ovrl'),
+                          dnsmos_sig=mean('dnsmos_sig'), no_speech_prob=mean('no_speech_prob'), words=mean('words'),
+                          seconds=mean('seconds'), items=per)
+        log(f'{name}: ' + ', '.join(f'{k} {v}' for k, v in rows[name].items() if k not in ('items', 'config')))
     res = dict(bench='sampling_sweep', started=started, argv=sys.argv[1:], settings=vars(a), loadavg_before=load0,
                loadavg_after=loadavg(), card=getattr(lm, 'card', None), results=rows)
     text = json.dumps(res, indent=1)
