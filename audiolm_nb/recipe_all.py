@@ -64,8 +64,8 @@ def add_train_all_args(p):
     src = p.add_mutually_exclusive_group()
     src.add_argument('--folder', help='your own audio (5%% held out); default: the multi-speaker voices corpus')
     src.add_argument('--corpus', help='a corpus folder built by `audiolm data voices` (default: built in the cache folder)')
-    a('--minutes-per-speaker', type=positive_float, default=32., help='the voices corpus built without --corpus or '
-      '--folder: minutes of each voice (15: the default corpus; more keeps its held-out clips)')
+    a('--minutes-per-speaker', type=positive_float, default=None, help='the voices corpus built without --corpus or '
+      '--folder: minutes of each voice (default 32; 15: the default corpus; more keeps its held-out clips)')
     a('--hours', type=positive_float, default=4., help='wall-clock budget shared by the stages (raise it to train further; '
       'the shipped set cost about 13)')
     a('--add-quantizers', type=int, default=4, help='residual quantizers added to the codec before its decoder trains alone '
@@ -87,16 +87,20 @@ def train_all_cli(args) -> Path:
     from audiolm_nb.corpora import read_speakers
     if args.add_quantizers < 0: raise ValueError(f'--add-quantizers must be 0 or more, got {args.add_quantizers}')
     if exists(args.pairs) and not Path(args.pairs).exists(): raise ValueError(f"--pairs: '{args.pairs}' does not exist")
+    own = args.corpus or args.folder
+    if exists(args.minutes_per_speaker) and exists(own):
+        raise ValueError(f"--minutes-per-speaker sizes the corpus the recipe builds; '{own}' is used as it is: leave one out")
     if exists(args.threads): torch.set_num_threads(args.threads)
     r = Recipe(args.out, args.hours, no_tts_shares() if args.no_tts else None)
-    corpus = args.corpus if exists(args.corpus) or exists(args.folder) else recipe_corpus(args.minutes_per_speaker)
+    corpus = args.corpus if exists(own) else recipe_corpus(default(args.minutes_per_speaker, 32.))
     splits = corpus_splits(corpus, args.folder)
     data = link_splits(r.out, splits)
     info = [] if exists(args.folder) else read_speakers(Path(splits['train'][0]).parent.parent)
     codec = train_stage(r, 'codec', ['--folder', str(data['train'])], args.preset)
     if not exists(codec): raise ValueError(f"the codec stage left no checkpoint in '{r.out/'codec'}': raise --hours")
     shipped_codec = train_decoder(r, data, codec, args.preset, args.add_quantizers)
-    tokens = make_tokens(r, data, shipped_codec, codes=f'{codec} + {args.add_quantizers} quantizers')
+    n = args.add_quantizers   # what the codes depend on: the codec stage's checkpoint and the quantizers added
+    tokens = make_tokens(r, data, shipped_codec, codes=f'{codec} + {n} quantizers' if n else str(codec))
     src = ['--tokens', str(tokens['train'])]
     for stage in ('semantic', 'coarse', 'fine'): train_stage(r, stage, src, args.preset)
     path = r.out/'audiolm_speech.safetensors'
