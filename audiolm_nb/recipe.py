@@ -16,7 +16,7 @@ from .core import exists, default
 # %% auto #0
 __all__ = ['STAGES', 'STAGE_SHARES', 'SPLITS', 'STAGE_ARGS', 'KMEANS', 'GTA_ARGS', 'Recipe', 'corpus_splits', 'link_splits',
            'run_command', 'latest_checkpoint', 'train_stage', 'make_tokens', 'train_decoder', 'export_model_set',
-           'fine_stage_codes', 'train_generation_decoder', 'train_gta']
+           'fine_stage_codes', 'train_generation_decoder', 'restart_if_changed', 'train_gta']
 
 # %% ../nbs/52_train_all.ipynb #03e09545
 STAGES = ('codec', 'decoder', 'semantic', 'coarse', 'fine', 'gta', 'tts')
@@ -241,16 +241,20 @@ def train_generation_decoder(folder,          # results folder: resumed when it 
     tr.train(max_minutes=minutes); tr.close()
     return tr.step
 
+def restart_if_changed(r: Recipe, stage: str, inputs: dict):
+    "Start `stage` anew (results folder `out/stage` and minutes gone) when it began from other `inputs`; record them"
+    import shutil
+    if r.state['done'].get(stage, {}).get('inputs', inputs) != inputs:
+        shutil.rmtree(r.out/stage, ignore_errors=True); r.state['minutes'][stage] = 0.
+    r.record(stage, done=dict(inputs=inputs))   # before training: an interrupted run knows what it started from
+
 def train_gta(r: Recipe, data: dict, codec_ckpt: Path) -> Path | None:
     "The generation codec: `codec_ckpt` with its decoder trained on the fine stage's codes (`GTA_ARGS`); None before any step"
-    import shutil
     from audiolm_nb.generate import load_transformer
     from audiolm_nb.trainer.tokens import load_codec
     folder, fine_ckpt = r.out/'gta', latest_checkpoint(r.out/'fine', 'fine')
     inputs = dict(codec=str(codec_ckpt), fine=str(fine_ckpt) if exists(fine_ckpt) else None)
-    if r.state['done'].get('gta', {}).get('inputs', inputs) != inputs:
-        shutil.rmtree(folder, ignore_errors=True); r.state['minutes']['gta'] = 0.
-    r.record('gta', done=dict(inputs=inputs))   # before training: an interrupted run knows what it started from
+    restart_if_changed(r, 'gta', inputs)
     if (left := r.left('gta')) >= 0.05 and exists(fine_ckpt):   # no fine run: nothing to train on
         ss = load_codec(codec_ckpt, use_ema=Path(codec_ckpt).parent == r.out/'decoder')
         t = time.monotonic()

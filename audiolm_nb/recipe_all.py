@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .core import exists, default
 from .recipe import (STAGE_SHARES, Recipe, corpus_splits, link_splits, run_command, latest_checkpoint,
-                               train_stage, make_tokens, train_decoder, export_model_set, train_gta)
+                               train_stage, make_tokens, train_decoder, export_model_set, restart_if_changed, train_gta)
 
 # %% auto #0
 __all__ = ['recipe_corpus', 'train_tts_stage', 'add_train_all_args', 'no_tts_shares', 'train_all_cli']
@@ -40,9 +40,7 @@ def train_tts_stage(r: Recipe,         # the run's state: budget and minutes use
     from audiolm_nb.recipe_tts import export_tts_run
     folder = r.out/'tts'
     inputs = dict(semantic=r.state['done'].get('semantic', {}).get('checkpoint'))
-    if r.state['done'].get('tts', {}).get('inputs', inputs) != inputs:
-        shutil.rmtree(folder, ignore_errors=True); r.state['minutes']['tts'] = 0.
-    r.record('tts', done=dict(inputs=inputs))   # before training: an interrupted run knows what it started from
+    restart_if_changed(r, 'tts', inputs)
     if (left := r.left('tts')) >= 0.05:
         argv = ['train', 'tts', '--out', str(folder), '--model', str(base), '--minutes', f'{left:.2f}',
                 '--mix-tokens', str(mix_tokens), *(['--pairs', str(pairs)] if exists(pairs) else [])]
