@@ -9,6 +9,10 @@ made five ways and scored with DNSMOS (OVRL, SIG, BAK; speechmos) and speaker si
   coarse_fine    real semantic ids; coarse and fine codes of the last 3 s generated (`--coarse-temperature` too)
   full           everything after the prompt generated, as `AudioLM(prime_wave=..., seconds=3)` does
 
+With `--coarse-decoder CKPT` (a decoder trained on coarse codes alone; its moving-average weights), the real coarse
+codes (`coarse_decoder`) and each generated coarse line (`coarse_t{T}_decoder`) are also decoded by it with no fine
+codes at all: what the fine stage adds.
+
 so the drop from one line to the next is what that stage costs. Generated codes are decoded as `AudioLM` decodes them:
 with the set's generation codec when it has one (a decoder trained on generated codes), whose decoding of the real
 codes is reported too (`codec_generation_decoder`).
@@ -31,6 +35,7 @@ def main():
     p.add_argument('--threads', type=int, default=2)
     p.add_argument('--coarse-temperature', type=float, nargs='*', default=[1.0, 0.7])
     p.add_argument('--fine-temperature', type=float, nargs='*', default=[1.0], help='fine-stage temperatures (0: greedy)')
+    p.add_argument('--coarse-decoder', default=None, help='SoundStream checkpoint of a decoder for the coarse codes alone')
     p.add_argument('--skip-full', action='store_true')
     p.add_argument('--seed', type=int, default=0)
     p.add_argument('--out', default=None)
@@ -47,6 +52,11 @@ def main():
     gen_codec = getattr(lm, 'generation_codec', None) or lm.codec      # what AudioLM decodes generated codes with
     def decode(coarse, fine, codec=gen_codec):
         return codec.decode_from_codebook_indices(join_codes(coarse, fine, lm.coarse.groups)).reshape(-1)
+    if a.coarse_decoder:
+        from audiolm_nb.loading import load_codec
+        cdec = load_codec(a.coarse_decoder, use_ema=True).eval()
+        res['coarse_decoder'] = a.coarse_decoder
+    no_fine = lambda c: decode(c, torch.full((*c.shape[:2], lm.fine.qf), -1), cdec)
     rows = []
     for f in files:
         wave = load(f)[:6 * SR]
@@ -56,6 +66,7 @@ def main():
             sem, coarse, fine = lm._prime(wave[None], SR)
             made = dict(codec=decode(coarse, fine, lm.codec))
             if gen_codec is not lm.codec: made['codec_generation_decoder'] = decode(coarse, fine)
+            if a.coarse_decoder: made['coarse_decoder'] = no_fine(coarse)
             for ft in a.fine_temperature:
                 name = 'fine' if ft == 1 else f'fine_t{ft:g}'
                 made[name] = decode(coarse, lm.fine.generate(coarse, prime_fine_token_ids=fine[:, :P], temperature=ft))
@@ -63,6 +74,7 @@ def main():
                 c = lm.coarse.generate(sem, prime_coarse_token_ids=coarse[:, :P], max_time_steps=coarse.shape[1],
                                        min_time_steps=coarse.shape[1], temperature=t)
                 c = c.clamp(min=0)
+                if a.coarse_decoder: made[f'coarse_t{t:g}_decoder'] = no_fine(c)
                 for ft in a.fine_temperature:
                     name = f'coarse_fine_t{t:g}' + ('' if ft == 1 else f'_fine_t{ft:g}')
                     made[name] = decode(c, lm.fine.generate(c, prime_fine_token_ids=fine[:, :P], temperature=ft))

@@ -16,10 +16,18 @@ Rows:
   real         the corpus' own audio of the sentence (flite's voice): ceiling.
   codec        the model set's codec re-synthesis of it (encode + decode, every quantizer): ceiling of anything the
                set generates.
+  coarse_only  the real coarse codes alone, every fine code dropped (-1: a zero vector), decoded by the codec: what
+               the coarse codes carry without any fine stage.
+  fine         the real coarse codes (the codec's first quantizers of the real audio) through the set's fine
+               transformer and decoder (the generation codec's, when the set has one): what the fine stage and decoder
+               lose.
   acoustic     the sentence's *real* semantic ids (the set's tokenizer on the real audio) through the set's coarse and
                fine transformers and decoder (the generation codec's, when the set has one): what the acoustic stages
                make of perfect semantic tokens — the ceiling of
                text-to-semantic modelling with these acoustic stages.
+  coarse_decoder, acoustic_coarse_decoder   with `--coarse-decoder CKPT` (a decoder trained on coarse codes alone: a
+               SoundStream checkpoint, its moving-average weights): the real coarse codes, and the coarse codes the
+               acoustic row generated, decoded by it with no fine codes at all — whether the fine stage is needed.
   tts_g{G}     `lm(text=[sentence], cond_scale=G)` for each `--guidance` G: the model set's text-conditioned generation,
                semantic ids sampled until EOS (at most `--max-seconds`).
   floor        `lm(batch_size=1)` with no text, as long as the real audio (`seconds=`): the unconditioned model. Its WER
@@ -52,7 +60,8 @@ def main(argv=None):
     p.add_argument('--n', type=int, default=120)
     p.add_argument('--guidance', type=float, nargs='*', default=[1., 3., 5.])
     p.add_argument('--sweep-n', type=int, default=None, help='sentences for guidance values other than the first (default all)')
-    p.add_argument('--rows', nargs='*', default=['real', 'codec', 'acoustic', 'tts', 'floor'])
+    p.add_argument('--rows', nargs='*', default=['real', 'codec', 'coarse_only', 'fine', 'acoustic', 'tts', 'floor'])
+    p.add_argument('--coarse-decoder', default=None, help='SoundStream checkpoint of a decoder for the coarse codes alone')
     p.add_argument('--max-seconds', type=float, default=12.)
     p.add_argument('--threads', type=int, default=2)
     p.add_argument('--seed', type=int, default=0)
@@ -62,7 +71,7 @@ def main(argv=None):
     import jiwer
     from audiolm_nb.pretrained import pretrained, default_model_set
     from audiolm_nb.corpora import read_transcripts, read_split
-    from audiolm_nb.transformer.wrappers import join_codes
+    from audiolm_nb.transformer.wrappers import join_codes, split_codes, codes_from_wave
     res = dict(started=now(), loadavg_before=loadavg(), model=str(a.model or default_model_set()), speaker=a.speaker,
                n=a.n, threads=a.threads, guidance=a.guidance)
     lm = pretrained(a.model)
@@ -70,6 +79,11 @@ def main(argv=None):
     texts = read_transcripts(a.pairs)
     files = [f for f in read_split(a.pairs, 'test') if f.stem.startswith(a.speaker + '__')][:a.n]
     hop = lm.codec.downsample_factor
+    if a.coarse_decoder:
+        from audiolm_nb.loading import load_codec
+        cdec = load_codec(a.coarse_decoder, use_ema=True).eval()
+        res['coarse_decoder'] = a.coarse_decoder
+        no_fine = lambda c: cdec.decode_from_codebook_indices(join_codes(c, torch.full((*c.shape[:2], lm.fine.qf), -1), lm.coarse.groups)).reshape(-1)
     rows, speed = [], []
     for i, f in enumerate(files):
         sent, wave = texts[f.stem], load(f)
@@ -78,10 +92,18 @@ def main(argv=None):
         with torch.no_grad():
             if 'real' in a.rows: made['real'] = wave
             if 'codec' in a.rows: made['codec'] = resynth(lm.codec, wave)
+            dec = getattr(lm, 'generation_codec', None) or lm.codec   # generated codes: decoded as AudioLM decodes them
+            if 'fine' in a.rows or 'coarse_only' in a.rows or a.coarse_decoder:
+                c, f_ = split_codes(codes_from_wave(lm.codec, wave[None]), lm.coarse.num_coarse_quantizers, lm.coarse.groups)
+            if 'coarse_only' in a.rows:
+                made['coarse_only'] = lm.codec.decode_from_codebook_indices(join_codes(c, torch.full_like(f_, -1), lm.coarse.groups)).reshape(-1)
+            if a.coarse_decoder: made['coarse_decoder'] = no_fine(c)
+            if 'fine' in a.rows:
+                made['fine'] = dec.decode_from_codebook_indices(join_codes(c, lm.fine.generate(c), lm.coarse.groups)).reshape(-1)
             if 'acoustic' in a.rows:
                 sem, _, _ = lm._prime(wave[None], SR)
                 c = lm.coarse.generate(sem, max_time_steps=sem.shape[1], min_time_steps=sem.shape[1]).clamp(min=0)
-                dec = getattr(lm, 'generation_codec', None) or lm.codec   # generated codes: decoded as AudioLM decodes them
+                if a.coarse_decoder: made['acoustic_coarse_decoder'] = no_fine(c)
                 made['acoustic'] = dec.decode_from_codebook_indices(join_codes(c, lm.fine.generate(c), lm.coarse.groups)).reshape(-1)
             if 'tts' in a.rows:
                 for j, g in enumerate(a.guidance):
