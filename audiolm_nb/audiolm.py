@@ -50,14 +50,16 @@ class AudioLM(nn.Module):
                  coarse_transformer,                 # semantic ids -> the codec's first codebooks
                  fine_transformer,                   # coarse codes -> the remaining codebooks (`FineTransformer` or parallel)
                  unique_consecutive: bool = True,    # collapse repeated semantic ids, as the semantic stage was trained
-                 generation_codec=None):             # decodes generated codes instead of `codec` (same codes, another decoder)
+                 generation_codec=None,              # decodes generated codes instead of `codec` (same codes, another decoder)
+                 coarse_codec=None):                 # decodes the coarse codes alone: with it, generation skips the fine stage
         super().__init__()
         check_compatibility(wav2vec=wav2vec, codec=codec, semantic_transformer=semantic_transformer,
                             coarse_transformer=coarse_transformer, fine_transformer=fine_transformer)
-        if exists(generation_codec) and any(getattr(generation_codec, a, None) != getattr(codec, a, None) for a in SAME_CODES):
-            raise ValueError(f'generation_codec must read the codec\'s codes ({", ".join(SAME_CODES)} equal): it is the codec '
-                             'with a decoder trained on generated codes')
-        self.wav2vec, self.codec, self.generation_codec = wav2vec, codec, generation_codec
+        for name, other in dict(generation_codec=generation_codec, coarse_codec=coarse_codec).items():
+            if exists(other) and any(getattr(other, a, None) != getattr(codec, a, None) for a in SAME_CODES):
+                raise ValueError(f'{name} must read the codec\'s codes ({", ".join(SAME_CODES)} equal): it is the codec '
+                                 'with another decoder')
+        self.wav2vec, self.codec, self.generation_codec, self.coarse_codec = wav2vec, codec, generation_codec, coarse_codec
         self.semantic, self.coarse, self.fine = semantic_transformer, coarse_transformer, fine_transformer
         self.unique_consecutive = unique_consecutive
         self.default_temperature = 1.                # of a call that gives none: a number or {stage: t} (a model set's card may set it)
@@ -68,6 +70,11 @@ class AudioLM(nn.Module):
     def semantic_hz(self) -> float: return self.wav2vec.target_sample_hz / self.wav2vec.downsample_factor  # before de-duplication
     @property
     def frame_hz(self) -> float: return self.sample_hz / self.codec.downsample_factor
+
+    def _decoder(self, coarse_only: bool) -> nn.Module:
+        "What decodes generated codes: the coarse codec for the coarse codes alone, the generation codec for all, else the codec"
+        dec = self.coarse_codec if coarse_only else self.generation_codec
+        return dec if exists(dec) else self.codec
 
 # %% ../nbs/50_audiolm.ipynb #5ed9b1b8
 @patch
@@ -172,12 +179,12 @@ def forward(self: AudioLM, *, batch_size: int = 1, text: Sequence[str] | None = 
                                                                      **sample('coarse'), **coarse_cond),
                     lambda out: f'{int(frame_lengths(out, self.coarse.pad_id).max()) - p} new frames')
     frames, codes = frame_lengths(coarse, self.coarse.pad_id), coarse.clamp(min=0)
-    if not return_coarse_generated_wave:    # the fine stage is told the text only if it takes one
+    if not (coarse_only := return_coarse_generated_wave or exists(self.coarse_codec)):   # the fine stage is told the text only if it takes one
         fine_cond = cond if getattr(self.fine, 'has_condition', False) else {}
         fine = _timed(on_stage, 'fine', lambda: self.fine.generate(codes, prime_fine_token_ids=prime_fine, **sample('fine'), **fine_cond),
                       lambda out: f'{out.shape[1] - p} new frames')
         codes = join_codes(codes, fine.clamp(min=0), self.coarse.groups)
-    dec = self.generation_codec if exists(self.generation_codec) and not return_coarse_generated_wave else self.codec
+    dec = self._decoder(coarse_only)
     wave = _timed(on_stage, 'codec', lambda: dec.decode_from_codebook_indices(codes),
                   lambda out: f'{out.shape[-1] / self.sample_hz:.2f} s decoded')
     wave, lengths = _trim(wave, frames, self.codec.downsample_factor, p if return_continuation_only else 0)
