@@ -109,6 +109,8 @@ def add_generate_args(p):
     a('--filter-thres', type=float, default=0.9, help='top-k filtering: keep the top (1 - filter_thres) of the logits')
     a('--cond-scale', type=float, default=3., help='classifier-free guidance scale (with --text)')
     a('--no-ema', action='store_true', help='sample from the trained weights, not their moving average')
+    a('--fine-stage', action='store_true', help="with a model set that has a decoder for the coarse codes alone (the "
+      "shipped one has): generate the fine codes too, and decode them with the set's generation decoder")
     a('--seed', type=int, default=None, help='the same seed (and files) give the same audio')
     a('--precision', choices=['int8', 'bf16', 'float32'], default='int8', help='on a CPU: sample from int8 (or bf16) '
       'copies of the transformers and decode with a bf16 copy of the codec, for speed; float32: the trained weights as they are')
@@ -171,7 +173,7 @@ def load_prime(path, wav2vec, codec) -> tuple[torch.Tensor, int]:
 def load_parts(args) -> tuple:
     """(wav2vec, codec, semantic, coarse, fine, unique_consecutive, extra) from training runs (semantic, coarse and
     fine, or semantic and acoustic: its two stages) or from a model set; `extra` holds what only a set brings: its
-    `generation_codec` and its `temperature` (the card's sampling default)"""
+    `generation_codec`, `coarse_codec` and `temperature` (the card's sampling default)"""
     acoustic = exists(getattr(args, 'acoustic', None))
     if acoustic and (both := [f'--{k}' for k in ('coarse', 'fine') if exists(getattr(args, k))]):
         raise ValueError(f"give --acoustic or {' and '.join(both)}, not both: the acoustic transformer stands in for the "
@@ -201,7 +203,7 @@ def load_parts(args) -> tuple:
     path = Path(args.model) if exists(args.model) else default_model_set()
     p = load_model_set(path, fast=False)
     print(f"model set: {path} ({p['card'].get('name', 'unnamed')}, {p['card'].get('created', 'undated')})")
-    extra = dict(generation_codec=p.get('generation_codec'), temperature=card_temperature(p['card']))
+    extra = dict(generation_codec=p.get('generation_codec'), coarse_codec=p.get('coarse_codec'), temperature=card_temperature(p['card']))
     return p['wav2vec'], p['codec'], p['semantic'], p['coarse'], p['fine'], bool(p['card'].get('unique_consecutive', False)), extra
 
 # %% ../nbs/51_generate_cli.ipynb #9e9cc04c
@@ -215,7 +217,10 @@ def generate_cli(args) -> list[Path]:
         raise ValueError('give --seconds or --max-length, not both (--seconds sets the lengths)')
     out = check_out(args.out)
     wav2vec, codec, sem, coarse, fine, unique, extra = load_parts(args)
-    gen = extra.get('generation_codec')
+    if args.fine_stage and not exists(extra.get('coarse_codec')):
+        raise ValueError('--fine-stage: this model has no decoder for the coarse codes alone, so it always runs the fine '
+                         'stage (drop --fine-stage)')
+    gen, cgen = extra.get('generation_codec'), None if args.fine_stage else extra.get('coarse_codec')
     if exists(args.text) and not sem.has_condition:
         raise ValueError('--text: this semantic transformer was trained without text (train one with `audiolm train tts` '
                          'or --t5, or use a model set that speaks from text)')
@@ -223,12 +228,12 @@ def generate_cli(args) -> list[Path]:
     try: check_compatibility(wav2vec=wav2vec, codec=codec, semantic_transformer=sem, coarse_transformer=coarse, fine_transformer=fine)
     except ValueError as e: raise ValueError(f'these parts do not fit together: {e}') from None
     wav2vec, sem, coarse, fine, codec = (m.to(args.device) for m in (wav2vec, sem, coarse, fine, codec))
-    gen = gen.to(args.device) if exists(gen) else None               # a set's decoder for generated codes
+    gen, cgen = (c.to(args.device) if exists(c) else None for c in (gen, cgen))   # a set's decoders for generated codes
     if args.precision != 'float32' and torch.device(args.device).type == 'cpu':   # fast copies, each layer checked
         sem, coarse, fine = (m.for_cpu_generation(args.precision) for m in (sem, coarse, fine))
-        codec, gen = codec.for_cpu_inference(), gen.for_cpu_inference() if exists(gen) else None
+        codec, gen, cgen = (c.for_cpu_inference() if exists(c) else None for c in (codec, gen, cgen))
     lm = AudioLM(wav2vec=wav2vec, codec=codec, semantic_transformer=sem, coarse_transformer=coarse, fine_transformer=fine,
-                 unique_consecutive=unique, generation_codec=gen)
+                 unique_consecutive=unique, generation_codec=gen, coarse_codec=cgen)
     lm.default_temperature = extra.get('temperature', lm.default_temperature)   # a set's measured one
     if exists(args.seed): torch.manual_seed(args.seed)
     kw = dict(temperature=args.temperature, filter_thres=args.filter_thres, cond_scale=args.cond_scale)

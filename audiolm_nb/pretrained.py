@@ -16,13 +16,14 @@ from .core import exists, default
 from .audiolm import AudioLM, stage_temperatures
 
 # %% auto #0
-__all__ = ['FORMAT', 'PARTS', 'CLASSES', 'INT8_SCALE', 'INT8_MIN_NUMEL', 'INT8_MAX_ERROR', 'default_model_set', 'save_model_set',
-           'save_acoustic_model_set', 'read_model_set', 'model_set_tokenizer', 'load_model_set', 'card_temperature',
-           'pretrained', 'update_model_set']
+__all__ = ['FORMAT', 'PARTS', 'DECODER_PARTS', 'CLASSES', 'INT8_SCALE', 'INT8_MIN_NUMEL', 'INT8_MAX_ERROR', 'default_model_set',
+           'save_model_set', 'save_acoustic_model_set', 'read_model_set', 'model_set_tokenizer', 'load_model_set',
+           'card_temperature', 'pretrained', 'update_model_set']
 
 # %% ../nbs/50a_pretrained.ipynb #d9c17442
 FORMAT = 'audiolm_nb.model_set/1'
 PARTS = ('semantic', 'coarse', 'fine')
+DECODER_PARTS = ('generation_codec', 'coarse_codec')   # the codec with another decoder: only the decoder is stored
 CLASSES = {'SemanticTransformer': 'audiolm_nb.transformer.semantic', 'CoarseTransformer': 'audiolm_nb.transformer.coarse',
            'FineTransformer': 'audiolm_nb.transformer.fine', 'ParallelFineTransformer': 'audiolm_nb.transformer.parallel_fine',
            'HierarchicalAcousticTransformer': 'audiolm_nb.transformer.hierarchical', 'SoundStream': 'audiolm_nb.codec.soundstream'}
@@ -35,7 +36,7 @@ def default_model_set() -> Path:
 def _generation_state(name: str, model: nn.Module) -> dict:
     "The weights and buffers generation uses (a codec without its discriminators and codebook running averages)"
     sd = model.state_dict()
-    if name == 'generation_codec':   # only the decoder side: the rest is the codec's
+    if name in DECODER_PARTS:   # only the decoder side: the rest is the codec's
         from audiolm_nb.codec.soundstream import DECODER_KEYS
         return {k: v for k, v in sd.items() if k.startswith(DECODER_KEYS)}
     if name == 'codec':
@@ -69,7 +70,7 @@ def _stored(name: str, state: dict, dtype: torch.dtype, int8: bool) -> dict:
     out = {}
     for k, v in state.items():
         v, key = v.detach().cpu(), f'{name}.{k}'
-        if int8 and name not in ('codec', 'generation_codec') and v.is_floating_point() and v.ndim > 1 and v.numel() >= INT8_MIN_NUMEL \
+        if int8 and name not in ('codec', *DECODER_PARTS) and v.is_floating_point() and v.ndim > 1 and v.numel() >= INT8_MIN_NUMEL \
                 and exists(q := _int8_rows(v)):
             out[key], out[key + INT8_SCALE] = q
         else: out[key] = (v.to(dtype) if v.is_floating_point() else v).contiguous()
@@ -93,6 +94,8 @@ def _write_model_set(path, parts: dict, kmeans: str, card: dict | None, dtype: t
     tmp.replace(path)
     return path
 
+
+# %% ../nbs/50a_pretrained.ipynb #23cd5102
 def save_model_set(path,                                  # the .safetensors file to write (its folder is created)
                    *,
                    codec: nn.Module,                      # the codec (it knows its own `config`)
@@ -104,15 +107,17 @@ def save_model_set(path,                                  # the .safetensors fil
                    dtype: torch.dtype = torch.float16,    # the type floating-point tensors are stored in
                    int8: bool = True,                     # the transformers' weight matrices as int8 + row scales
                    generation_codec: nn.Module | None = None,  # `codec` with a decoder for generated codes (its decoder is stored)
+                   coarse_codec: nn.Module | None = None,  # `codec` with a decoder for the coarse codes alone (its decoder is stored)
                   ) -> Path:
     "Write one safetensors file with every part of an AudioLM; returns its path"
+    from audiolm_nb.codec.soundstream import DECODER_CONFIG
     parts = dict(codec=(codec, codec.config), semantic=semantic, coarse=coarse, fine=fine)
-    if exists(generation_codec):
-        from audiolm_nb.codec.soundstream import DECODER_CONFIG
-        if len({json.dumps({k: v for k, v in c.config.items() if k not in DECODER_CONFIG}, sort_keys=True) for c in (codec, generation_codec)}) > 1:
-            raise ValueError('generation_codec must be the codec with another decoder (the same configuration but for the '
+    for name, dec in dict(generation_codec=generation_codec, coarse_codec=coarse_codec).items():
+        if not exists(dec): continue
+        if len({json.dumps({k: v for k, v in c.config.items() if k not in DECODER_CONFIG}, sort_keys=True) for c in (codec, dec)}) > 1:
+            raise ValueError(f'{name} must be the codec with another decoder (the same configuration but for the '
                              "decoder's width): train it with `audiolm train soundstream --init-from CODEC --decoder-only`")
-        parts['generation_codec'] = (generation_codec, generation_codec.config)
+        parts[name] = (dec, dec.config)
     return _write_model_set(path, parts, kmeans, card, dtype, int8)
 
 def save_acoustic_model_set(path, *, codec: nn.Module, semantic: tuple[nn.Module, dict],
@@ -164,18 +169,20 @@ def _build(name: str, spec: dict, tensors: dict) -> nn.Module:
 def _skipped_keys(name: str, model: nn.Module) -> set:
     return set(model.state_dict()) - set(_generation_state(name, model))
 
-def _generation_codec(codec: nn.Module, spec: dict, tensors: dict) -> nn.Module:
-    "The set's `codec` with the decoder (of the configuration in `spec`) the set stores as `generation_codec`"
+def _decoder_part(codec: nn.Module, name: str, spec: dict, tensors: dict) -> nn.Module:
+    "The set's `codec` with the decoder (of the configuration in `spec`) the set stores as `name` (one of `DECODER_PARTS`)"
     from audiolm_nb.codec.soundstream import DECODER_KEYS
     with torch.random.fork_rng(devices=[]):   # the codec's configuration, the decoder's width perhaps another
         torch.manual_seed(0); gen = type(codec)(**spec['config'])
-    sd = {k[len('generation_codec.'):]: v.float() for k, v in tensors.items() if k.startswith('generation_codec.')}
-    if set(sd) != set(want := _generation_state('generation_codec', gen)):
-        raise ValueError(f"the set's generation_codec does not fit its codec: {len(set(want) - set(sd))} decoder tensor(s) "
+    sd = {k[len(name) + 1:]: v.float() for k, v in tensors.items() if k.startswith(name + '.')}
+    if set(sd) != set(want := _generation_state(name, gen)):
+        raise ValueError(f"the set's {name} does not fit its codec: {len(set(want) - set(sd))} decoder tensor(s) "
                          f'missing, {len(set(sd) - set(want))} unexpected')
     gen.load_state_dict({k: v for k, v in codec.state_dict().items() if not k.startswith(DECODER_KEYS)} | sd)
     return gen.eval().requires_grad_(False)
 
+
+# %% ../nbs/50a_pretrained.ipynb #b77c8d28
 def _set_tokenizer(meta: dict) -> nn.Module:
     "The semantic tokenizer a set's `meta` names, checked to be the one it was trained with"
     from audiolm_nb.semantic.mel_tokenizer import MelKmeansTokenizer, asset_path
@@ -192,14 +199,16 @@ def model_set_tokenizer(path=None) -> nn.Module:
 
 def load_model_set(path=None, fast: bool = True) -> dict:
     """The parts of a model set (default: the shipped one): wav2vec, codec, semantic, coarse, fine, card, and
-    generation_codec when it holds one (a set with an acoustic transformer gives its two stages as coarse and fine)"""
+    generation_codec and coarse_codec when it holds them (a set with an acoustic transformer gives its two stages as
+    coarse and fine)"""
     meta, card, tensors = read_model_set(path if exists(path) else default_model_set())
     wav2vec = _set_tokenizer(meta)
-    parts = {name: _build(name, spec, tensors) for name, spec in meta['parts'].items() if name != 'generation_codec'}
-    if 'generation_codec' in meta['parts']: parts['generation_codec'] = _generation_codec(parts['codec'], meta['parts']['generation_codec'], tensors)
+    parts = {name: _build(name, spec, tensors) for name, spec in meta['parts'].items() if name not in DECODER_PARTS}
+    for name in DECODER_PARTS:
+        if name in meta['parts']: parts[name] = _decoder_part(parts['codec'], name, meta['parts'][name], tensors)
     if 'acoustic' in parts: parts['coarse'], parts['fine'] = parts.pop('acoustic').as_coarse_and_fine()
     if fast:
-        for k in ('codec', 'generation_codec'):
+        for k in ('codec', *DECODER_PARTS):
             if k in parts: parts[k] = parts[k].for_cpu_inference()
         for k in PARTS: parts[k] = parts[k].for_cpu_generation('int8')
     return dict(wav2vec=wav2vec, card=card, **parts)
@@ -212,13 +221,17 @@ def card_temperature(card: dict) -> float | dict:
     stage_temperatures(t)
     return dict(t) if isinstance(t, dict) else float(t)
 
-def pretrained(path=None, fast: bool = True) -> AudioLM:
-    """An `AudioLM` from a model set file (default: the one shipped with the package); its card is `.card`, and the
-    card's `sampling` entry (`{'temperature': t}`, chosen by measurement) its `default_temperature`"""
+def pretrained(path=None,                  # a model set file (default: the one shipped with the package)
+               fast: bool = True,          # the fast CPU copies (`for_cpu_generation('int8')`, `for_cpu_inference`)
+               coarse_decoder: bool = True,  # decode the coarse codes alone with the set's coarse_codec when it has one
+              ) -> AudioLM:
+    """An `AudioLM` from a model set file; its card is `.card`, and the card's `sampling` entry (`{'temperature': t}`,
+    chosen by measurement) its `default_temperature`; `coarse_decoder=False` generates the fine codes too"""
     p = load_model_set(path, fast=fast)
     lm = AudioLM(wav2vec=p['wav2vec'], codec=p['codec'], semantic_transformer=p['semantic'],
                  coarse_transformer=p['coarse'], fine_transformer=p['fine'],
-                 unique_consecutive=bool(p['card'].get('unique_consecutive', False)), generation_codec=p.get('generation_codec'))
+                 unique_consecutive=bool(p['card'].get('unique_consecutive', False)), generation_codec=p.get('generation_codec'),
+                 coarse_codec=p.get('coarse_codec') if coarse_decoder else None)
     lm.card = p['card']
     lm.default_temperature = card_temperature(p['card'])
     return lm
@@ -243,17 +256,16 @@ def update_model_set(out,                          # the .safetensors file to wr
                      model_set=None,               # the set to start from (default: the shipped one)
                      card: dict | None = None,     # keys added to (or replacing those of) its card
                      check_codes: bool = True,     # a new codec must give the old one's codes
-                     **parts,                      # codec=, generation_codec=model, semantic/coarse/fine=(model, constructor config)
+                     **parts,                      # codec=, generation_codec=, coarse_codec=model, semantic/coarse/fine=(model, config)
                     ) -> Path:
     "Write `out`: `model_set` with `parts` replaced and `card` merged into its card; returns `out`"
     meta, old_card, _ = read_model_set(default(model_set, default_model_set()), tensors=False)   # load_model_set reads them
     if 'acoustic' in meta['parts']: raise ValueError('update_model_set needs a set with coarse and fine parts, not an acoustic one')
-    if unknown := set(parts) - {'codec', 'generation_codec', *PARTS}:
-        raise ValueError(f'unknown model set part(s) {sorted(unknown)}: parts are codec, generation_codec, {", ".join(PARTS)}')
+    if unknown := set(parts) - {'codec', *DECODER_PARTS, *PARTS}:
+        raise ValueError(f'unknown model set part(s) {sorted(unknown)}: parts are {", ".join(("codec", *DECODER_PARTS, *PARTS))}')
     have = load_model_set(model_set, fast=False)
     if 'codec' in parts and check_codes: _same_codes(have['codec'], parts['codec'])
     keep = {k: (have[k], meta['parts'][k]['config']) for k in PARTS}
-    codec = parts.pop('codec', have['codec'])   # a generation codec of the old codes goes with them
-    gen = parts.pop('generation_codec', have.get('generation_codec') if codec is have['codec'] or check_codes else None)
-    return save_model_set(out, codec=codec, **(keep | parts), kmeans=meta['kmeans'], card=old_card | (card or {}),
-                          generation_codec=gen)
+    codec = parts.pop('codec', have['codec'])   # decoders of the old codes go with them
+    decoders = {k: parts.pop(k, have.get(k) if codec is have['codec'] or check_codes else None) for k in DECODER_PARTS}
+    return save_model_set(out, codec=codec, **(keep | parts), kmeans=meta['kmeans'], card=old_card | (card or {}), **decoders)

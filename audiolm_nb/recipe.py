@@ -16,12 +16,13 @@ from .core import exists, default
 # %% auto #0
 __all__ = ['STAGES', 'STAGE_SHARES', 'SPLITS', 'STAGE_ARGS', 'KMEANS', 'GTA_ARGS', 'Recipe', 'corpus_splits', 'link_splits',
            'run_command', 'latest_checkpoint', 'train_stage', 'make_tokens', 'train_decoder', 'export_model_set',
-           'fine_stage_codes', 'train_generation_decoder', 'restart_if_changed', 'train_gta']
+           'fine_stage_codes', 'train_generation_decoder', 'restart_if_changed', 'train_gta', 'coarse_codes_only',
+           'train_coarse_decoder', 'train_coarse_decoder_stage']
 
 # %% ../nbs/52_train_all.ipynb #03e09545
-STAGES = ('codec', 'decoder', 'semantic', 'coarse', 'fine', 'gta', 'tts')
+STAGES = ('codec', 'decoder', 'semantic', 'coarse', 'fine', 'gta', 'coarse_decoder', 'tts')
 # of --hours, as the shipped set's 796 CPU-minutes were spent (its model card); tokenizing is not budgeted
-STAGE_SHARES = dict(codec=0.16, decoder=0.13, semantic=0.04, coarse=0.33, fine=0.16, gta=0.1, tts=0.08)
+STAGE_SHARES = dict(codec=0.16, decoder=0.13, semantic=0.04, coarse=0.33, fine=0.12, gta=0.07, coarse_decoder=0.07, tts=0.08)
 SPLITS = ('train', 'valid_seen', 'valid_unseen')
 
 class Recipe:
@@ -182,7 +183,9 @@ def _kmeans_asset(r: Recipe) -> str:
                      'audiolm_nb: a model set can only name a shipped MFCC k-means file')
 
 def export_model_set(r: Recipe, codec_ckpt: Path, corpus_info: list[dict] | None = None, path=None,
-                     generation_ckpt: Path | None = None) -> Path:   # a decoder run on generated codes (`train_gta`)
+                     generation_ckpt: Path | None = None,   # a decoder run on generated codes (`train_gta`)
+                     coarse_ckpt: Path | None = None,       # a decoder run on the coarse codes alone (`train_coarse_decoder_stage`)
+                    ) -> Path:
     "Write `out/audiolm_speech.safetensors` from the newest checkpoints of every stage, with its model card"
     import platform, datetime
     from audiolm_nb.generate import load_transformer
@@ -195,18 +198,20 @@ def export_model_set(r: Recipe, codec_ckpt: Path, corpus_info: list[dict] | None
         parts[kind] = (model, _constructor_config(model, cfg))
         stages[kind] = dict(loaded=desc, minutes=round(r.state['minutes'].get(kind, 0.), 1))
     codec = load_codec(codec_ckpt, use_ema=Path(codec_ckpt).parent == r.out/'decoder')   # a decoder run: its average (same codes)
-    gen = load_codec(generation_ckpt, use_ema=True) if exists(generation_ckpt) else None
+    gen, coarse = (load_codec(c, use_ema=True) if exists(c) else None for c in (generation_ckpt, coarse_ckpt))
     stages['codec'] = dict(loaded=str(codec_ckpt), quantizers=int(codec.num_quantizers),
                            minutes=round(r.state['minutes'].get('codec', 0.), 1),
                            decoder_minutes=round(r.state['minutes'].get('decoder', 0.), 1),
                            generation_decoder=dict(loaded=str(generation_ckpt), minutes=round(r.state['minutes'].get('gta', 0.), 1))
-                           if exists(gen) else None)
+                           if exists(gen) else None,
+                           coarse_decoder=dict(loaded=str(coarse_ckpt), minutes=round(r.state['minutes'].get('coarse_decoder', 0.), 1))
+                           if exists(coarse) else None)
     card = dict(name='audiolm_nb speech', created=datetime.date.today().isoformat(), unique_consecutive=False,
                 recipe=f'audiolm train all --hours {r.hours:g}', stages=stages,
                 cpu_minutes=round(sum(r.state['minutes'].values()), 1), threads=int(os.environ.get('OMP_NUM_THREADS', 0)) or None,
                 machine=f'{platform.machine()} {platform.processor() or ""}'.strip(), data=corpus_info or [])
     path = Path(path) if exists(path) else r.out/'audiolm_speech.safetensors'
-    save_model_set(path, codec=codec, **parts, kmeans=_kmeans_asset(r), card=card, generation_codec=gen)
+    save_model_set(path, codec=codec, **parts, kmeans=_kmeans_asset(r), card=card, generation_codec=gen, coarse_codec=coarse)
     r.record('model_set', done=dict(path=str(path)))
     return path
 
@@ -233,14 +238,19 @@ def train_generation_decoder(folder,          # results folder: resumed when it 
                              audio,            # a folder of training audio
                              minutes: float, progress: bool = False) -> int:
     "Train `codec`'s decoder on real coarse codes with fine codes sampled by `fine` (`GTA_ARGS`); returns the step reached"
+    return _train_decoder_on(folder, codec, fine_stage_codes(fine.eval().requires_grad_(False)), audio, minutes, progress)
+
+def _train_decoder_on(folder, codec: nn.Module, codes_transform: Callable, audio, minutes: float, progress: bool) -> int:
+    "Train `codec`'s decoder alone on its codes changed by `codes_transform` (`GTA_ARGS`), resuming `folder`; the step reached"
     from audiolm_nb.trainer.soundstream import SoundStreamTrainer
-    fine = fine.eval().requires_grad_(False)
     tr = SoundStreamTrainer(codec, folder=audio, results_folder=folder, num_train_steps=10 ** 9, decoder_only=True,
-                            codes_transform=fine_stage_codes(fine), resume=exists(latest_checkpoint(folder, 'soundstream')),
+                            codes_transform=codes_transform, resume=exists(latest_checkpoint(folder, 'soundstream')),
                             progress=progress, **GTA_ARGS)
     tr.train(max_minutes=minutes); tr.close()
     return tr.step
 
+
+# %% ../nbs/52_train_all.ipynb #51c8efc7
 def restart_if_changed(r: Recipe, stage: str, inputs: dict):
     "Start `stage` anew (results folder `out/stage` and minutes gone) when it began from other `inputs`; record them"
     import shutil
@@ -248,19 +258,53 @@ def restart_if_changed(r: Recipe, stage: str, inputs: dict):
         shutil.rmtree(r.out/stage, ignore_errors=True); r.state['minutes'][stage] = 0.
     r.record(stage, done=dict(inputs=inputs))   # before training: an interrupted run knows what it started from
 
+def _decoder_stage(r: Recipe, stage: str, inputs: dict, codec_ckpt: Path,
+                   train: Callable[[nn.Module, float], int] | None,   # (codec, minutes) -> step; None: nothing to train on yet
+                  ) -> Path | None:
+    "Train the decoder stage `stage` for what is left of its share, anew when its `inputs` changed; its newest checkpoint"
+    from audiolm_nb.trainer.tokens import load_codec
+    restart_if_changed(r, stage, inputs)
+    if (left := r.left(stage)) >= 0.05 and exists(train):
+        ss = load_codec(codec_ckpt, use_ema=Path(codec_ckpt).parent == r.out/'decoder')
+        t = time.monotonic()
+        try: train(ss, left)
+        finally: r.record(stage, (time.monotonic() - t) / 60)
+    ckpt = latest_checkpoint(r.out/stage, 'soundstream')
+    r.record(stage, done=dict(inputs=inputs, checkpoint=str(ckpt)))
+    return ckpt
+
 def train_gta(r: Recipe, data: dict, codec_ckpt: Path) -> Path | None:
     "The generation codec: `codec_ckpt` with its decoder trained on the fine stage's codes (`GTA_ARGS`); None before any step"
     from audiolm_nb.generate import load_transformer
-    from audiolm_nb.trainer.tokens import load_codec
-    folder, fine_ckpt = r.out/'gta', latest_checkpoint(r.out/'fine', 'fine')
+    fine_ckpt = latest_checkpoint(r.out/'fine', 'fine')
     inputs = dict(codec=str(codec_ckpt), fine=str(fine_ckpt) if exists(fine_ckpt) else None)
-    restart_if_changed(r, 'gta', inputs)
-    if (left := r.left('gta')) >= 0.05 and exists(fine_ckpt):   # no fine run: nothing to train on
-        ss = load_codec(codec_ckpt, use_ema=Path(codec_ckpt).parent == r.out/'decoder')
-        t = time.monotonic()
-        try: train_generation_decoder(folder, ss, load_transformer(r.out/'fine', 'fine')[0], data['train'], left)
-        finally: r.record('gta', (time.monotonic() - t) / 60)
-    ckpt = latest_checkpoint(folder, 'soundstream')
-    r.record('gta', done=dict(inputs=inputs, checkpoint=str(ckpt)))
-    return ckpt
+    def train(ss, minutes): return train_generation_decoder(r.out/'gta', ss, load_transformer(r.out/'fine', 'fine')[0], data['train'], minutes)
+    return _decoder_stage(r, 'gta', inputs, codec_ckpt, train if exists(fine_ckpt) else None)
+
+
+# %% ../nbs/52_train_all.ipynb #fc330263
+def coarse_codes_only(num_coarse: int,   # codes kept in each frame (of each group)
+                      groups: int = 1,   # quantizer groups of the codec
+                     ) -> Callable[[Tensor], Tensor]:
+    "A `codes_transform` for `SoundStreamTrainer`: the coarse codes of each frame kept, every finer one dropped (-1)"
+    from audiolm_nb.transformer.wrappers import split_codes, join_codes
+    def transform(codes: Tensor) -> Tensor:
+        coarse, fine = split_codes(codes, num_coarse, groups)
+        return join_codes(coarse, fine.new_full(fine.shape, -1), groups)
+    return transform
+
+def train_coarse_decoder(folder,            # results folder: resumed when it holds checkpoints
+                         codec: nn.Module,  # the codec whose decoder is trained (in place; its codes stay the same)
+                         num_coarse: int,   # the codes the coarse transformer predicts (per group)
+                         audio, minutes: float, progress: bool = False) -> int:
+    "Train `codec`'s decoder on the real coarse codes alone (`GTA_ARGS`); returns the step reached"
+    return _train_decoder_on(folder, codec, coarse_codes_only(num_coarse, codec.rq_groups), audio, minutes, progress)
+
+def train_coarse_decoder_stage(r: Recipe, data: dict, codec_ckpt: Path) -> Path | None:
+    "The coarse codec: `codec_ckpt` with its decoder trained on the coarse run's codes alone; None before any step"
+    cfg = r.out/'coarse'/'model_config.json'
+    n = json.loads(cfg.read_text())['config']['num_coarse_quantizers'] if cfg.exists() else None
+    inputs = dict(codec=str(codec_ckpt), num_coarse=n)
+    def train(ss, minutes): return train_coarse_decoder(r.out/'coarse_decoder', ss, n, data['train'], minutes)
+    return _decoder_stage(r, 'coarse_decoder', inputs, codec_ckpt, train if exists(n) else None)
 

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from .core import exists, default
 from .recipe import (STAGE_SHARES, Recipe, corpus_splits, link_splits, run_command, latest_checkpoint,
-                               train_stage, make_tokens, train_decoder, export_model_set, restart_if_changed, train_gta)
+                               train_stage, make_tokens, train_decoder, export_model_set, restart_if_changed, train_gta,
+                               train_coarse_decoder_stage)
 
 # %% auto #0
 __all__ = ['recipe_corpus', 'train_tts_stage', 'add_train_all_args', 'no_tts_shares', 'train_all_cli']
@@ -80,7 +81,7 @@ def no_tts_shares() -> dict[str, float]:
     return {k: 0. if k == 'tts' else v / (1 - STAGE_SHARES['tts']) for k, v in STAGE_SHARES.items()}
 
 def train_all_cli(args) -> Path:
-    "Run `audiolm train all`: corpus, codec, decoder, tokens, semantic, coarse, fine, gta, tts, model set"
+    "Run `audiolm train all`: corpus, codec, decoder, tokens, semantic, coarse, fine, gta, coarse_decoder, tts, model set"
     import torch
     from audiolm_nb.corpora import read_speakers
     if args.add_quantizers < 0: raise ValueError(f'--add-quantizers must be 0 or more, got {args.add_quantizers}')
@@ -103,7 +104,8 @@ def train_all_cli(args) -> Path:
     for stage in ('semantic', 'coarse', 'fine'): train_stage(r, stage, src, args.preset)
     path = r.out/'audiolm_speech.safetensors'
     base = export_model_set(r, shipped_codec, info, path if args.no_tts else r.out/'audiolm_speech_untexted.safetensors',
-                            generation_ckpt=train_gta(r, data, shipped_codec))
+                            generation_ckpt=train_gta(r, data, shipped_codec),
+                            coarse_ckpt=train_coarse_decoder_stage(r, data, shipped_codec))
     if not args.no_tts: shutil.copyfile(train_tts_stage(r, base, tokens['train'], args.pairs), path)
     r.record('model_set', done=dict(path=str(path)))
     print(f'model set written to {path} ({path.stat().st_size / 2**20:.1f} MB, '

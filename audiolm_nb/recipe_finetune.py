@@ -17,6 +17,7 @@ from .core import exists, default
 
 FINETUNE_STAGES = ('coarse', 'fine')   # how the speech sounds; what is said (semantic): `audiolm train tts`
 GENERATION_STAGE = 'gta'               # the generation decoder, on the fine stage's own samples (notebook 52)
+COARSE_DECODER_STAGE = 'coarse_decoder'   # the decoder for the coarse codes alone (notebook 52)
 
 def finetune_token_caches(out,                        # the run's folder: data/ links and tokens/{train,valid}.pt
                           wav2vec: nn.Module,         # the set's semantic tokenizer
@@ -44,8 +45,9 @@ def finetune_token_caches(out,                        # the run's folder: data/ 
     return caches
 
 # %% auto #0
-__all__ = ['FINETUNE_STAGES', 'GENERATION_STAGE', 'finetune_token_caches', 'finetune_model', 'finetune_codec', 'finetune_stage',
-           'finetune_generation_decoder', 'export_finetuned_set', 'finetune', 'add_finetune_args', 'finetune_cli']
+__all__ = ['FINETUNE_STAGES', 'GENERATION_STAGE', 'COARSE_DECODER_STAGE', 'finetune_token_caches', 'finetune_model',
+           'finetune_codec', 'finetune_stage', 'finetune_generation_decoder', 'finetune_coarse_decoder',
+           'export_finetuned_set', 'finetune', 'add_finetune_args', 'finetune_cli']
 
 # %% ../nbs/52b_train_finetune.ipynb #2e137906
 def finetune_model(kind: str,              # 'coarse' or 'fine'
@@ -58,7 +60,7 @@ def finetune_model(kind: str,              # 'coarse' or 'fine'
     from audiolm_nb.loading import build_transformer
     if kind not in FINETUNE_STAGES:
         raise ValueError(f"--stages: {kind!r} cannot be fine-tuned here (stages: {', '.join(FINETUNE_STAGES)}, "
-                         f"{GENERATION_STAGE}; the semantic transformer: `audiolm train tts`)")
+                         f"{GENERATION_STAGE}, {COARSE_DECODER_STAGE}; the semantic transformer: `audiolm train tts`)")
     if kind not in meta['parts']:
         raise ValueError(f"the model set has no {kind} transformer (parts: {', '.join(meta['parts'])}): an acoustic set "
                          'cannot be fine-tuned here; train it with `audiolm train acoustic --resume`')
@@ -139,6 +141,19 @@ def finetune_generation_decoder(out,                   # the run's folder: train
                          'train the fine stage for it first (--stages fine,gta)')
     return train_generation_decoder(out/GENERATION_STAGE, copy.deepcopy(codec), fine, out/'data'/'train', minutes, progress)
 
+def finetune_coarse_decoder(out,                     # the run's folder: trains in out/coarse_decoder on out/data/train
+                            set_coarse: nn.Module,   # the set's coarse transformer (used when the run trained none)
+                            codec: nn.Module,        # the codec whose copy is trained (`finetune_codec`)
+                            minutes: float = 60., progress: bool = True) -> int:
+    "Train the coarse codec: a copy of the codec, its decoder on the coarse codes alone; returns the step reached"
+    import copy
+    from audiolm_nb.recipe import train_coarse_decoder
+    from audiolm_nb.generate import load_transformer
+    out = Path(out)
+    coarse = load_transformer(out/'coarse', 'coarse')[0] if (out/'coarse'/'model_config.json').exists() else set_coarse
+    return train_coarse_decoder(out/COARSE_DECODER_STAGE, copy.deepcopy(codec), coarse.num_coarse_quantizers,
+                                out/'data'/'train', minutes, progress)
+
 
 # %% ../nbs/52b_train_finetune.ipynb #7952871c
 def export_finetuned_set(out, model_set=None, card_extra: dict | None = None,
@@ -157,10 +172,11 @@ def export_finetuned_set(out, model_set=None, card_extra: dict | None = None,
         model, desc = load_transformer(out/kind, kind)
         parts[kind] = (model, json.loads((out/kind/'model_config.json').read_text())['config'])
         stages[kind] = desc
-    if exists(gen := latest_checkpoint(out/GENERATION_STAGE, 'soundstream')):
-        parts['generation_codec'], stages[GENERATION_STAGE] = load_codec(gen, use_ema=True), f'{gen} (EMA weights)'
-    elif exists(codec) and codec.config['rq_num_quantizers'] != meta['parts']['codec']['config']['rq_num_quantizers']:
-        parts['generation_codec'] = None                      # the set's generation decoder knows only the old codes
+    for name, stage in (('generation_codec', GENERATION_STAGE), ('coarse_codec', COARSE_DECODER_STAGE)):
+        if exists(dec := latest_checkpoint(out/stage, 'soundstream')):
+            parts[name], stages[stage] = load_codec(dec, use_ema=True), f'{dec} (EMA weights)'
+        elif exists(codec) and codec.config['rq_num_quantizers'] != meta['parts']['codec']['config']['rq_num_quantizers']:
+            parts[name] = None                                # the set's decoder knows only the old codes
     if exists(codec): parts['codec'] = codec
     if not stages: raise ValueError(f"'{out}' holds no fine-tuned stage yet: run `audiolm train finetune --out {out}`")
     entry = dict(stages=stages, **(card_extra or {}))
@@ -191,13 +207,14 @@ def finetune(out,                             # the run's folder: tokens/, coars
     if GENERATION_STAGE in stages and 'fine' not in parts:
         raise ValueError(f"--stages {GENERATION_STAGE}: the model set has no fine transformer to sample from (parts: "
                          f"{', '.join(meta['parts'])})")
-    built = {k: finetune_model(k, parts, meta, dropout, ss) for k in stages if k != GENERATION_STAGE}   # checked before any work
+    built = {k: finetune_model(k, parts, meta, dropout, ss) for k in stages if k not in (GENERATION_STAGE, COARSE_DECODER_STAGE)}   # checked before any work
     caches = finetune_token_caches(out, parts['wav2vec'], ss, corpus, folder, progress)
     grown = ss if exists(codec) else None
     if exists(grown): state['codec'] = str(codec)
     for kind in stages:
         t = time.time()
         if kind == GENERATION_STAGE: step = finetune_generation_decoder(out, parts['fine'], ss, minutes, progress)
+        elif kind == COARSE_DECODER_STAGE: step = finetune_coarse_decoder(out, parts['coarse'], ss, minutes, progress)
         else: step = finetune_stage(out/kind, kind, *built[kind], caches, minutes, bool(card.get('unique_consecutive', False)),
                                     batch_size, lr, max_seconds, seed, progress)
         state['steps'][kind] = step
@@ -220,7 +237,7 @@ def add_finetune_args(p):
                      '--max-minutes-per-speaker 32 --keep-valid-from the default)')
     a('--model', default=None, help='model set to start from (default: the shipped one)')
     a('--stages', default=','.join(FINETUNE_STAGES), help='comma-separated stages to train, in turn: coarse, fine, gta '
-      '(the generation decoder on the fine stage\'s samples)')
+      '(the generation decoder on the fine stage\'s samples), coarse_decoder (the decoder for the coarse codes alone)')
     a('--codec', default=None, help="a codec grown from the set's (`audiolm train soundstream --init-from SET_CODEC.pt "
       "--add-quantizers N --decoder-only`): the audio is tokenized by it, the fine stage grows to it, the set ships it")
     a('--minutes', type=positive_float, default=60., help='training minutes of each stage in this call (a rerun resumes)')
