@@ -133,9 +133,7 @@ def finetune_generation_decoder(out,                   # the run's folder: train
     "Train the generation decoder on the samples of the run's fine stage; returns the step reached"
     import copy
     from audiolm_nb.recipe import train_generation_decoder
-    from audiolm_nb.generate import load_transformer
-    out = Path(out)
-    fine = load_transformer(out/'fine', 'fine')[0] if (out/'fine'/'model_config.json').exists() else set_fine
+    out, fine = Path(out), _run_or_set(out, 'fine', set_fine)
     if (have := fine.qc + fine.qf) != codec.num_quantizers:
         raise ValueError(f'--stages gta: the fine stage predicts {have} quantizers, the codec has {codec.num_quantizers}: '
                          'train the fine stage for it first (--stages fine,gta)')
@@ -148,11 +146,14 @@ def finetune_coarse_decoder(out,                     # the run's folder: trains 
     "Train the coarse codec: a copy of the codec, its decoder on the coarse codes alone; returns the step reached"
     import copy
     from audiolm_nb.recipe import train_coarse_decoder
-    from audiolm_nb.generate import load_transformer
-    out = Path(out)
-    coarse = load_transformer(out/'coarse', 'coarse')[0] if (out/'coarse'/'model_config.json').exists() else set_coarse
+    out, coarse = Path(out), _run_or_set(out, 'coarse', set_coarse)
     return train_coarse_decoder(out/COARSE_DECODER_STAGE, copy.deepcopy(codec), coarse.num_coarse_quantizers,
                                 out/'data'/'train', minutes, progress)
+
+def _run_or_set(out, kind: str, set_model: nn.Module) -> nn.Module:
+    "The run's `kind` transformer (its newest checkpoint) when the run trained one, else the set's"
+    from audiolm_nb.generate import load_transformer
+    return load_transformer(Path(out)/kind, kind)[0] if (Path(out)/kind/'model_config.json').exists() else set_model
 
 
 # %% ../nbs/52b_train_finetune.ipynb #7952871c
