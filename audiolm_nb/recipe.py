@@ -21,7 +21,7 @@ __all__ = ['STAGES', 'STAGE_SHARES', 'SPLITS', 'STAGE_ARGS', 'KMEANS', 'GTA_ARGS
 
 # %% ../nbs/52_train_all.ipynb #03e09545
 STAGES = ('codec', 'decoder', 'semantic', 'coarse', 'fine', 'gta', 'coarse_decoder', 'tts')
-# of --hours, as the shipped set's 796 CPU-minutes were spent (its model card); tokenizing is not budgeted
+# of --hours, about as the shipped set's CPU-minutes were spent (its model card); tokenizing is not budgeted
 STAGE_SHARES = dict(codec=0.16, decoder=0.13, semantic=0.04, coarse=0.33, fine=0.12, gta=0.07, coarse_decoder=0.07, tts=0.08)
 SPLITS = ('train', 'valid_seen', 'valid_unseen')
 
